@@ -1,0 +1,169 @@
+import json
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from voc.config import load_config
+from voc.ingest.files import SourceError
+from voc.ingest.run import ingest_file, ingest_source
+from voc.pipeline import ingest_all
+from voc.store import open_store
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store("duckdb", tmp_path / "voc.duckdb") as st:
+        yield st
+
+
+def test_reconciliation_adds_up_and_bad_rows_are_quarantined_with_reasons(tmp_path, store):
+    f = tmp_path / "reviews.csv"
+    f.write_text(
+        "id,text,time\n"
+        "1,Great app,2026-11-20 10:00\n"
+        "2,,2026-11-20 10:00\n"
+        "3,Slow delivery,not a date\n"
+        "4,too,many,fields\n"
+        "5,\u200b\u200b,2026-11-20 10:00\n"
+        "6,ดีมาก,20/11/2026 10:00\n",
+        encoding="utf-8",
+    )
+    rec = ingest_file(f, store, "review", "text", "time", "id")
+    assert (rec.read, rec.accepted, rec.duplicates, rec.quarantined) == (6, 2, 0, 4)
+    assert rec.balanced
+    q = store.read_table("quarantine").sort_values("location")
+    reasons = dict(zip(q["location"].str.extract(r"line (\d+)")[0].astype(int), q["reason"]))
+    assert reasons[3] == "missing text"
+    assert reasons[4].startswith("unparseable date")
+    assert reasons[5].startswith("wrong shape")
+    assert reasons[6] == "text empty after cleaning"
+    run_log = store.read_table("run_log")
+    assert run_log.iloc[0][["read", "accepted", "quarantined"]].tolist() == [6, 2, 4]
+
+
+def test_loading_the_same_file_twice_adds_nothing(tmp_path, store):
+    f = tmp_path / "r.csv"
+    f.write_text("id,text,time\n1,hello there,2026-11-20\n2,สวัสดีครับ,2026-11-21\n", encoding="utf-8")
+    ingest_file(f, store, "review", "text", "time", "id")
+    before = store.status()
+    rec = ingest_file(f, store, "review", "text", "time", "id")
+    assert store.status() == before
+    assert rec.accepted == 2 and rec.new == 0
+
+
+def test_rows_without_ids_get_stable_ids_from_content_and_time(tmp_path, store):
+    f = tmp_path / "r.csv"
+    f.write_text("text,time\nhello there,2026-11-20\nhello there,2026-11-21\n", encoding="utf-8")
+    ingest_file(f, store, "review", "text", "time")
+    ingest_file(f, store, "review", "text", "time")
+    assert store.status()["records"] == 2
+
+
+def test_exact_duplicates_across_sources_are_marked_not_counted_twice(tmp_path):
+    (tmp_path / "a.csv").write_text("id,msg,at,who\n1,App  crashes on login!,2026-11-20 09:00,u1\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(
+        json.dumps({"pid": "x", "body": "app crashes on LOGIN!", "ts": "2026-11-20T15:00:00+07:00", "user": "u1"}) + "\n"
+        + json.dumps({"pid": "y", "body": "app crashes on LOGIN!", "ts": "2026-11-20T15:00:00+07:00", "user": "u2"}) + "\n",
+        encoding="utf-8",
+    )
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text(
+        "sources:\n"
+        "  - {name: a, path: a.csv, channel: review, columns: {text: msg, created_at: at, id: id, author: who}}\n"
+        "  - {name: b, path: b.jsonl, channel: forum, columns: {text: body, created_at: ts, id: pid, author: user}}\n",
+        encoding="utf-8",
+    )
+    config = load_config(cfg)
+    with open_store("duckdb", config.store_path) as st:
+        recs = ingest_all(config, st, "run1")
+        s = st.status()
+    assert [r.balanced for r in recs] == [True, True]
+    assert recs[1].duplicates == 1 and recs[1].accepted == 1  # same text, author, day as source a
+    assert s["records"] == 3 and s["duplicates"] == 1
+
+
+def test_sql_source_reads_from_sqlite_with_url_from_env(tmp_path, monkeypatch):
+    db = tmp_path / "crm.db"
+    con = sqlite3.connect(db)
+    con.execute("create table survey (rid integer, answer text, answered_at text, score real)")
+    con.executemany("insert into survey values (?,?,?,?)",
+                    [(1, "พนักงานบริการดี", "2026-11-20 10:00", 9), (2, None, "2026-11-20 11:00", 3)])
+    con.commit()
+    con.close()
+    monkeypatch.setenv("CRM_URL", f"sqlite:///{db}")
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text(
+        "sources:\n  - name: nps\n    kind: sql\n    url_env: CRM_URL\n    channel: survey\n"
+        "    query: select rid, answer, answered_at, score from survey\n"
+        "    columns: {text: answer, created_at: answered_at, id: rid, rating: score}\n",
+        encoding="utf-8",
+    )
+    config = load_config(cfg)
+    with open_store("duckdb", config.store_path) as st:
+        rec = ingest_source(config.sources[0], config, st, "r1")
+        rows = st.read_table("records")
+    assert (rec.read, rec.accepted, rec.quarantined) == (2, 1, 1)
+    assert rows["rating"].tolist() == [9.0] and rows["channel"].tolist() == ["survey"]
+
+
+def test_missing_env_url_and_missing_column_fail_the_source_clearly(tmp_path, store, monkeypatch):
+    monkeypatch.delenv("NOPE_URL", raising=False)
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text("sources:\n  - {name: db, kind: sql, url_env: NOPE_URL, query: 'select 1', channel: survey,"
+                   " columns: {text: t}}\n", encoding="utf-8")
+    config = load_config(cfg)
+    with pytest.raises(SourceError, match="NOPE_URL"):
+        ingest_source(config.sources[0], config, store, "r")
+    f = tmp_path / "r.csv"
+    f.write_text("id,body\n1,hi\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="'text'.*not found"):
+        ingest_file(f, store, "review", "text")
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "xlsx", "json", "tsv"])
+def test_other_file_formats(tmp_path, store, suffix):
+    df = pd.DataFrame({"id": ["a", "b"], "text": ["ส่งช้ามาก", "fast delivery"],
+                       "time": ["2026-11-20 10:00", "2026-11-21 10:00"]})
+    f = tmp_path / f"in.{suffix}"
+    if suffix == "parquet":
+        df.to_parquet(f)
+    elif suffix == "xlsx":
+        df.to_excel(f, index=False)
+    elif suffix == "json":
+        f.write_text(df.to_json(orient="records", force_ascii=False), encoding="utf-8")
+    else:
+        df.to_csv(f, sep="\t", index=False)
+    rec = ingest_file(f, store, "review", "text", "time", "id")
+    assert rec.accepted == 2
+    assert sorted(store.read_table("records")["text"]) == sorted(df["text"])
+
+
+def test_folder_glob_and_naive_times_in_the_source_zone(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "w1.csv").write_text("text,time\nhello,2026-11-16 00:30\n", encoding="utf-8")
+    (d / "w2.csv").write_text("text,time\nbye,2026-11-23 06:30:00+07:00\n", encoding="utf-8")
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text("timezone: Asia/Bangkok\nsources:\n  - {name: f, path: 'in/*.csv', channel: forum,"
+                   " columns: {text: text, created_at: time}}\n", encoding="utf-8")
+    config = load_config(cfg)
+    with open_store("duckdb", config.store_path) as st:
+        ingest_all(config, st, "r")
+        rows = st.read_table("records").sort_values("text")
+    # 00:30 Bangkok on Monday 16 Nov is still Sunday in UTC, but the week is Bangkok's
+    assert rows["iso_week"].tolist() == ["2026-W48", "2026-W47"]
+
+
+def test_author_handles_are_stored_only_as_salted_hashes(tmp_path, store, monkeypatch):
+    monkeypatch.setenv("VOC_AUTHOR_SALT", "pepper")
+    f = tmp_path / "r.csv"
+    f.write_text("text,time,user\nhello,2026-11-20,@somchai_99\n", encoding="utf-8")
+    from voc.ingest.config import ColumnMap, FileSource
+    from voc.config import PipelineConfig
+
+    src = FileSource(name="r", path=str(f), channel="review", columns=ColumnMap(text="text", created_at="time", author="user"))
+    ingest_source(src, PipelineConfig(sources=[src]), store, "r")
+    row = store.read_table("records").iloc[0]
+    assert row["author_key"] and "somchai" not in row["author_key"]
+    assert "somchai" not in json.dumps(row.astype(str).to_dict())

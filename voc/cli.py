@@ -1,0 +1,206 @@
+"""The ``voc`` command: thin wrappers over the library; errors a user can meet are one clear line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="voc: Voice-of-Customer text mining for Thai and English.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+console = Console(stderr=True)
+out = Console()
+
+train_app = typer.Typer(help="Train models from a config.", no_args_is_help=True)
+evaluate_app = typer.Typer(help="Evaluate models on labelled data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+app.add_typer(evaluate_app, name="evaluate")
+
+
+def _quiet_prefect() -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _print_reconciliation(recs) -> None:
+    from rich.table import Table
+
+    t = Table(title="Reconciliation (read = accepted + duplicates + quarantined)")
+    for c in ("source", "read", "accepted", "duplicates", "quarantined", "status", "balanced"):
+        t.add_column(c)
+    for r in recs:
+        d = r if isinstance(r, dict) else r.as_dict()
+        t.add_row(d["source"], str(d["read"]), str(d["accepted"]), str(d["duplicates"]), str(d["quarantined"]),
+                  d["status"] + (f": {d['error']}" if d.get("error") else ""), "yes" if d["balanced"] else "NO")
+    out.print(t)
+
+
+@app.command()
+def ingest(
+    path: Optional[Path] = typer.Argument(None, help="A file to load ad hoc (CSV, TSV, JSONL, JSON, Parquet, XLSX)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Load every source of a pipeline config."),
+    channel: Optional[str] = typer.Option(None, help="Channel of the file's messages (review, forum, chat, ...)."),
+    text_column: Optional[str] = typer.Option(None, help="Column holding the customer text."),
+    time_column: Optional[str] = typer.Option(None, help="Column holding the message time."),
+    id_column: Optional[str] = typer.Option(None, help="Column holding the source's own message id."),
+    store: Path = typer.Option(Path("voc.duckdb"), help="Store file for ad hoc loads."),
+    timezone: str = typer.Option("Asia/Bangkok", help="Zone of naive times in the file."),
+) -> None:
+    """Load messages into the store and print the reconciliation."""
+    from voc.ingest.run import ingest_file, new_run_id
+    from voc.store import open_store
+
+    if config is not None:
+        from voc import pipeline
+        from voc.config import load_config
+
+        cfg = load_config(config)
+        with pipeline.open_pipeline_store(cfg) as st:
+            recs = pipeline.ingest_all(cfg, st, new_run_id())
+        _print_reconciliation(recs)
+        if any(r.status != "ok" for r in recs):
+            raise typer.Exit(1)
+        return
+    if path is None or not channel or not text_column:
+        raise typer.BadParameter("give PATH with --channel and --text-column, or --config FILE")
+    with open_store("duckdb", store) as st:
+        rec = ingest_file(path, st, channel, text_column, time_column, id_column, timezone)
+    _print_reconciliation([rec])
+
+
+def _store_path(workdir: Optional[Path], store: Optional[Path], config: Optional[Path]) -> Path:
+    if store:
+        return store
+    if config:
+        from voc.config import load_config
+
+        return load_config(config).store_path
+    return (workdir or Path("voc-demo")) / "voc.duckdb"
+
+
+@app.command()
+def status(
+    workdir: Optional[Path] = typer.Option(None, help="A demo/work folder holding voc.duckdb."),
+    store: Optional[Path] = typer.Option(None, help="The store file."),
+    config: Optional[Path] = typer.Option(None, help="A pipeline config (its store is read)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Counts in the store: records by channel and week, quarantined, duplicates."""
+    from voc.store import open_store
+
+    path = _store_path(workdir, store, config)
+    if not path.exists():
+        raise typer.BadParameter(f"no store at {path}; run `voc demo` or `voc ingest` first")
+    with open_store("duckdb", path) as st:
+        s = st.status()
+    if as_json:
+        print(json.dumps(s, ensure_ascii=False))
+    else:
+        out.print(s)
+
+
+@app.command()
+def run(
+    config: Path = typer.Option(..., help="Pipeline config YAML."),
+    week: Optional[str] = typer.Option(None, help="ISO week like 2026-W47 (default: the last complete week)."),
+    set_: list[str] = typer.Option([], "--set", help="Override a config key: --set sentiment.model=NAME."),
+) -> None:
+    """Run the weekly flow once (no Prefect server needed: a temporary one starts by itself)."""
+    _quiet_prefect()
+    from voc.config import load_config
+
+    load_config(config, set_)  # fail fast, before Prefect starts
+    from pipelines.weekly import weekly_voc
+
+    summary = weekly_voc(str(config), week, set_ or None)
+    _print_reconciliation(summary["reconciliation"])
+    out.print(f"week {summary['week']}: exports in {Path(summary['exports'][0]).parent if summary['exports'] else '-'}")
+    if summary["partial"]:
+        console.print(f"[yellow]partial week: source(s) failed: {', '.join(summary['failed_sources'])}")
+        raise typer.Exit(2)
+
+
+@app.command()
+def backfill(
+    config: Path = typer.Option(..., help="Pipeline config YAML."),
+    from_: str = typer.Option(..., "--from", help="First ISO week."),
+    to: str = typer.Option(..., "--to", help="Last ISO week."),
+) -> None:
+    """Run the weekly flow for every week in a range."""
+    _quiet_prefect()
+    from voc.config import load_config
+    from voc.weeks import week_range
+
+    load_config(config)
+    week_range(from_, to)
+    from pipelines.weekly import backfill_voc
+
+    for s in backfill_voc(str(config), from_, to):
+        out.print(f"{s['week']}: {len(s['exports'])} files, partial={s['partial']}")
+
+
+@app.command()
+def demo(
+    workdir: Path = typer.Option(Path("voc-demo"), help="Where inputs, store and exports go."),
+    messages: int = typer.Option(6000, min=100, help="How many messages to generate."),
+    weeks: int = typer.Option(10, min=3, help="How many weeks of data."),
+    end_week: Optional[str] = typer.Option(None, help="Last week of the sample (default: last complete week)."),
+    seed: int = typer.Option(7),
+) -> None:
+    """Write a multi-channel Thai/English sample and run the weekly flow on it."""
+    _quiet_prefect()
+    from voc.demo.generate import write_demo
+    from voc.weeks import last_complete_week, parse_week
+
+    end_week = end_week or last_complete_week("Asia/Bangkok")
+    parse_week(end_week)
+    with console.status("writing demo inputs..."):
+        cfg = write_demo(workdir, end_week, weeks, messages, seed)
+    out.print(f"inputs written under {workdir / 'inputs'}; config {cfg}")
+    from pipelines.weekly import weekly_voc
+
+    with console.status(f"running the weekly flow for {end_week} (starts a temporary Prefect server)..."):
+        summary = weekly_voc(str(cfg), end_week)
+    _print_reconciliation(summary["reconciliation"])
+    exp = workdir / "exports" / end_week
+    out.print(f"[bold]store:[/bold] {workdir / 'voc.duckdb'}")
+    out.print(f"[bold]exports:[/bold] {exp}  (open {exp / 'report.html'})")
+
+
+def _mount_stage_commands() -> None:
+    from voc.sentiment.cli import app as sentiment_app
+    from voc.sentiment.cli import evaluate_sentiment, models_app, train_sentiment
+    from voc.text.cli import app as text_app
+    from voc.topics.cli import app as topics_app
+
+    app.add_typer(text_app, name="text", help="Text layer: inspect normalization, language, tokens, PII.")
+    app.add_typer(sentiment_app, name="sentiment", help="Score sentiment with a trained model.")
+    app.add_typer(topics_app, name="topics", help="Fit topics on a file.")
+    app.add_typer(models_app, name="models", help="List and promote trained models.")
+    train_app.command("sentiment")(train_sentiment)
+    evaluate_app.command("sentiment")(evaluate_sentiment)
+
+
+_mount_stage_commands()
+
+
+def main() -> None:
+    """Entry point: run the app, turning errors a user can meet into one line and exit 1."""
+    from voc.config import ConfigError
+    from voc.ingest.files import SourceError
+    from voc.registry import RegistryError
+
+    try:
+        app()
+    except (ConfigError, SourceError, RegistryError, FileNotFoundError, ValueError) as e:
+        console.print(f"[red]error:[/red] {e}", highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

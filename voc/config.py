@@ -1,0 +1,135 @@
+"""Pipeline configuration: strict pydantic models for every YAML config, loaded explicitly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from voc.export.config import ExportConfig
+from voc.ingest.config import Source
+from voc.insights.config import InsightsConfig
+from voc.text.config import TextConfig
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StoreConfig(_Strict):
+    backend: Literal["duckdb"] = "duckdb"
+    path: str = "voc.duckdb"  # relative to the config file
+
+
+class IngestConfig(_Strict):
+    author_salt_env: str = "VOC_AUTHOR_SALT"  # salt for author hashes; else one kept in the store
+    redact: bool = True  # redact PII in text (and quarantined raw rows) before anything is stored
+
+
+class PipelineConfig(_Strict):
+    """One weekly pipeline: its sources, store and the settings of each stage."""
+
+    timezone: str = "Asia/Bangkok"
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    ingest: IngestConfig = Field(default_factory=IngestConfig)
+    sources: list[Source] = Field(default_factory=list)
+    exports_dir: str = "exports"  # relative to the config file
+    text: TextConfig = Field(default_factory=TextConfig)
+    insights: InsightsConfig = Field(default_factory=InsightsConfig)
+    export: ExportConfig = Field(default_factory=ExportConfig)
+    base_dir: str = "."  # set by load_config to the config file's folder
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name like Asia/Bangkok)") from None
+        return v
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_names(cls, v: list) -> list:
+        names = [s.name for s in v]
+        dups = sorted({n for n in names if names.count(n) > 1})
+        if dups:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(dups)}")
+        return v
+
+    def resolve(self, path: str) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        p = Path(os.path.expandvars(path)).expanduser()
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+    @property
+    def store_path(self) -> Path:
+        return self.resolve(self.store.path)
+
+    @property
+    def exports_path(self) -> Path:
+        return self.resolve(self.exports_dir)
+
+
+def _set_dotted(data: dict, dotted: str, value: Any) -> None:
+    keys = dotted.split(".")
+    node = data
+    for k in keys[:-1]:
+        node = node.setdefault(k, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"--set {dotted}: {k} is not a section")
+    node[keys[-1]] = value
+
+
+def apply_overrides(data: dict, overrides: list[str] | None) -> dict:
+    """Apply ``key.sub=value`` overrides (values parsed as YAML scalars)."""
+    for item in overrides or []:
+        if "=" not in item:
+            raise ConfigError(f"--set {item!r}: expected KEY=VALUE, like sentiment.model=default")
+        key, raw = item.split("=", 1)
+        _set_dotted(data, key.strip(), yaml.safe_load(raw))
+    return data
+
+
+def format_validation_error(err: ValidationError, where: str) -> str:
+    lines = []
+    for e in err.errors():
+        loc = ".".join(str(p) for p in e["loc"])
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"{where}: {loc}: {msg}")
+    return "\n".join(lines)
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of keys")
+    return data
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> PipelineConfig:
+    """Read and validate a pipeline YAML; unknown keys are errors naming the key and file."""
+    path = Path(path)
+    data = apply_overrides(read_yaml(path), overrides)
+    data.setdefault("base_dir", str(path.resolve().parent))
+    try:
+        return PipelineConfig.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(format_validation_error(e, str(path))) from None

@@ -1,0 +1,1 @@
+"""A realistic multi-channel sample for trying voc: generator, config, and the one-command demo."""

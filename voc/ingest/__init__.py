@@ -1,0 +1,1 @@
+"""Sources -> canonical records: files, folders, SQL and transcripts."""

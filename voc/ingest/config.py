@@ -1,0 +1,103 @@
+"""Source definitions: where customer messages come from and how their columns map to a record."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+
+from voc.schema import CHANNELS
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ColumnMap(_Strict):
+    """Which source column feeds each canonical field (names as in the file header or query)."""
+
+    text: str
+    created_at: str | None = None
+    id: str | None = None
+    rating: str | None = None
+    author: str | None = None
+    channel: str | None = None
+    segments: dict[str, str] = Field(default_factory=dict)
+    metadata: list[str] = Field(default_factory=list)
+
+
+class _SourceBase(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    channel: str | None = None
+    timezone: str | None = None  # zone of naive times; default: the pipeline's
+    date_format: str | None = None  # strftime format; default: ISO 8601, then common forms
+    dayfirst: bool = True  # 03/04/2026 is 3 April (Thai and British usage)
+    segments: dict[str, str] = Field(default_factory=dict)  # constant segment values
+    enabled: bool = True
+
+    @field_validator("channel")
+    @classmethod
+    def _known_channel(cls, v: str | None) -> str | None:
+        if v is not None and v not in CHANNELS:
+            raise ValueError(f"unknown channel {v!r}; use one of {', '.join(CHANNELS)}")
+        return v
+
+
+class FileSource(_SourceBase):
+    """A file, or a folder of files by glob (CSV, TSV, JSONL, JSON, Parquet, XLSX)."""
+
+    kind: Literal["file"] = "file"
+    path: str  # a file, or a glob such as inputs/reviews/*.csv (relative to the config file)
+    format: Literal["csv", "tsv", "jsonl", "json", "parquet", "xlsx"] | None = None
+    encoding: str = "auto"
+    sheet: str | int | None = None
+    columns: ColumnMap
+
+
+class SqlSource(_SourceBase):
+    """A SQL query through SQLAlchemy. The URL comes from an environment variable, never YAML."""
+
+    kind: Literal["sql"]
+    url_env: str = Field(description="environment variable holding the SQLAlchemy URL")
+    query: str
+    columns: ColumnMap
+
+
+class TranscriptSource(_SourceBase):
+    """Chat or call transcripts; only customer turns become VOC text."""
+
+    kind: Literal["transcript"]
+    path: str
+    format: Literal["json", "text"] | None = None  # json/jsonl conversations, or prefixed text
+    encoding: str = "auto"
+    id_field: str = "id"
+    time_field: str = "started_at"
+    turns_field: str = "turns"
+    speaker_field: str = "speaker"
+    turn_text_field: str = "text"
+    turn_time_field: str = "time"
+    author_field: str | None = "customer_id"
+    segment_fields: dict[str, str] = Field(default_factory=dict)
+    customer_speakers: list[str] = Field(
+        default_factory=lambda: ["customer", "client", "user", "ลูกค้า"]
+    )
+    agent_speakers: list[str] = Field(
+        default_factory=lambda: ["agent", "staff", "bot", "พนักงาน", "เจ้าหน้าที่", "แอดมิน"]
+    )
+
+
+def _source_kind(v) -> str:
+    """A source without ``kind`` is a file source (the common case needs no boilerplate)."""
+    if isinstance(v, dict):
+        return v.get("kind", "file")
+    return getattr(v, "kind", "file")
+
+
+Source = Annotated[
+    Union[
+        Annotated[FileSource, Tag("file")],
+        Annotated[SqlSource, Tag("sql")],
+        Annotated[TranscriptSource, Tag("transcript")],
+    ],
+    Discriminator(_source_kind),
+]

@@ -1,0 +1,97 @@
+"""Decode customer files whatever they were saved as: UTF-8 (BOM or not), UTF-16, TIS-620/Windows-874.
+
+Thai exports from older Windows tools are often TIS-620 / Windows-874. A file that would decode to
+garbage raises :class:`EncodingError` naming the file; voc never stores mojibake silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+
+class EncodingError(ValueError):
+    """The file's bytes are not text in any encoding voc accepts."""
+
+
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_THAI_RE = re.compile(r"[\u0e00-\u0e7f]")
+BINARY_CONTROL_SHARE = 0.01
+"""A few stray NUL/control bytes are a bad row (quarantined); more than this share is a binary file."""
+
+
+def _looks_like_text(text: str) -> bool:
+    """True unless control characters (other than tab/newline/CR/FF) make up a binary-like share."""
+    sample = text[:200_000]
+    return len(CONTROL_RE.findall(sample)) <= BINARY_CONTROL_SHARE * max(len(sample), 1)
+
+
+def _thai_share_of_non_ascii(text: str) -> float:
+    non_ascii = len(_NON_ASCII_RE.findall(text))
+    if not non_ascii:
+        return 1.0
+    return len(_THAI_RE.findall(text)) / non_ascii
+
+
+def decode_bytes(data: bytes, where: str, encoding: str = "auto") -> tuple[str, str]:
+    """Return (text, encoding used). ``where`` names the file in errors."""
+    if encoding != "auto":
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as e:
+            raise EncodingError(f"{where}: cannot decode as {encoding}: {e}") from None
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", where), "utf-8-sig"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return _strict(data, "utf-16", where), "utf-16"
+    sample = data[:4096]
+    if sample.count(0) > BINARY_CONTROL_SHARE * len(sample):
+        # UTF-16 without a BOM has a NUL in every other byte of ASCII text
+        evens, odds = sample[0::2].count(0), sample[1::2].count(0)
+        half = len(sample) // 2 or 1
+        if odds / half > 0.3 and evens == 0:
+            return _strict(data, "utf-16-le", where), "utf-16-le"
+        if evens / half > 0.3 and odds == 0:
+            return _strict(data, "utf-16-be", where), "utf-16-be"
+        raise EncodingError(f"{where}: binary data (NUL bytes), not a text file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if not _looks_like_text(text):
+            raise EncodingError(f"{where}: binary data (control characters), not a text file")
+        return text, "utf-8"
+    # Not UTF-8: the only legacy encoding we accept is Thai (cp874 is a superset of TIS-620)
+    try:
+        text = data.decode("cp874")
+    except UnicodeDecodeError:
+        raise EncodingError(
+            f"{where}: not UTF-8, UTF-16 or TIS-620/Windows-874 text; "
+            "save it as UTF-8 or set `encoding:` in the source config"
+        ) from None
+    if _looks_like_text(text) and _thai_share_of_non_ascii(text) >= 0.95:
+        return text, "cp874"
+    raise EncodingError(
+        f"{where}: not UTF-8 and would decode to garbage as TIS-620/Windows-874; "
+        "save it as UTF-8 or set `encoding:` in the source config"
+    )
+
+
+def _strict(data: bytes, enc: str, where: str) -> str:
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError as e:
+        raise EncodingError(f"{where}: declared {enc} by its byte-order mark but is not: {e}") from None
+    if enc.startswith("utf-8") is False and text.startswith("\ufeff"):
+        text = text[1:]
+    if not _looks_like_text(text):
+        raise EncodingError(f"{where}: binary data (control characters), not a text file")
+    return text
+
+
+def read_text_file(path: Path, encoding: str = "auto") -> tuple[str, str]:
+    """Read and decode a whole file; see :func:`decode_bytes`."""
+    return decode_bytes(Path(path).read_bytes(), str(path), encoding)

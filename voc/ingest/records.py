@@ -1,0 +1,242 @@
+"""Map raw source rows to canonical records; rows that cannot be records go to quarantine with a reason."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from voc.ingest.config import ColumnMap
+from voc.ingest.dates import parse_times
+from voc.ingest.files import RawRows, SourceError
+from voc.schema import CHANNELS, QUARANTINE_COLUMNS, RECORD_COLUMNS
+
+MAX_TEXT_CHARS = 20_000
+"""Longer texts are cut here (noted in metadata): no customer message needs more, and a 1 MB field
+would dominate every later stage."""
+
+_ZERO_WIDTH_RE = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\u00ad]")
+_WS_RE = re.compile(r"\s+")
+
+
+def _redactor(setting):
+    """``redact(text) -> (text, pii_types)`` for a RedactConfig, or True/False for defaults/off."""
+    if setting is False or getattr(setting, "enabled", True) is False:
+        return lambda s: (s, [])
+    from voc.text.redact import redact
+
+    cfg = None if setting is True else setting
+    return lambda s: redact(s, cfg)
+
+
+def stable_id(*parts: object) -> str:
+    h = hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:24]
+
+
+def author_hash(handle: object, salt: str) -> str | None:
+    if handle is None or (isinstance(handle, float) and math.isnan(handle)):
+        return None
+    s = str(handle).strip()
+    if not s:
+        return None
+    return hashlib.sha256(f"{salt}\x1f{s.casefold()}".encode("utf-8")).hexdigest()[:20]
+
+
+def dedup_text(text: str) -> str:
+    """The text as compared for exact duplicates: NFC, case-folded, no zero-width, one space."""
+    t = unicodedata.normalize("NFC", text)
+    t = _ZERO_WIDTH_RE.sub("", t).casefold()
+    return _WS_RE.sub(" ", t).strip()
+
+
+def clean_customer_text(value: object) -> str | None:
+    """Text as stored: stripped of zero-width characters and outer space; None if nothing is left."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)):
+            value = str(value)
+        else:
+            return None
+    t = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", value)).strip()
+    return t or None
+
+
+@dataclass
+class MappedRows:
+    records: pd.DataFrame
+    quarantine: pd.DataFrame
+
+
+@dataclass
+class MapContext:
+    source: str
+    run_id: str
+    pipeline_tz: str
+    source_tz: str
+    channel: str | None
+    segments: dict
+    salt: str
+    redact: object = True  # a voc.text.config.RedactConfig, or True (defaults) / False (off)
+    date_format: str | None = None
+    dayfirst: bool = True
+
+
+def _json_raw(row: object) -> str:
+    try:
+        return json.dumps(row, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return str(row)
+
+
+def quarantine_frame(entries: list[tuple[str, str, str]], ctx: MapContext) -> pd.DataFrame:
+    redact = _redactor(ctx.redact)
+    now = datetime.now(timezone.utc)
+    rows = [
+        {
+            "run_id": ctx.run_id,
+            "source": ctx.source,
+            "location": loc,
+            "reason": reason,
+            "raw": redact(raw[:10_000])[0] if raw else "",
+            "quarantined_at": now,
+        }
+        for loc, reason, raw in entries
+    ]
+    return pd.DataFrame(rows, columns=list(QUARANTINE_COLUMNS))
+
+
+def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
+    """Canonical records for ``raw`` rows, and quarantine entries for the rejects and bad rows."""
+    rejects = list(raw.rejects)
+    if not raw.rows:
+        return MappedRows(pd.DataFrame(columns=list(RECORD_COLUMNS)), quarantine_frame(rejects, ctx))
+
+    present = set().union(*(r.keys() for r in raw.rows[:1000]))
+    wanted = [columns.text, columns.created_at, columns.id, columns.rating, columns.author, columns.channel]
+    wanted += list(columns.segments.values()) + list(columns.metadata)
+    missing = [c for c in wanted if c and c not in present]
+    if missing:
+        files = ", ".join(sorted(set(raw.files))[:3])
+        raise SourceError(
+            f"{files}: column(s) {', '.join(repr(m) for m in missing)} not found; "
+            f"the file has: {', '.join(sorted(map(str, present))[:20])}"
+        )
+    if not ctx.channel and not columns.channel:
+        raise SourceError(f"source {ctx.source}: set `channel:` (one of {', '.join(CHANNELS)})")
+
+    redact = _redactor(ctx.redact)
+    df = pd.DataFrame({"_loc": raw.locations})
+    get = lambda col: pd.Series([r.get(col) for r in raw.rows], dtype=object)  # noqa: E731
+
+    texts = get(columns.text).map(clean_customer_text)
+    bad = pd.Series("", index=df.index, dtype=object)
+    orig_text = get(columns.text)
+    bad[texts.isna() & orig_text.isna()] = "missing text"
+    bad[texts.isna() & orig_text.notna() & (bad == "")] = "text empty after cleaning"
+
+    if columns.channel:
+        chan = get(columns.channel).map(lambda v: str(v).strip().lower() if v is not None else None)
+        chan = chan.where(chan.notna() & (chan != ""), ctx.channel)
+    else:
+        chan = pd.Series(ctx.channel, index=df.index, dtype=object)
+    unknown_chan = ~chan.isin(CHANNELS) & (bad == "")
+    bad[unknown_chan] = "unknown channel " + chan[unknown_chan].astype(str)
+
+    meta_extra = [dict() for _ in range(len(df))]
+    if columns.created_at:
+        raw_times = get(columns.created_at)
+        times = parse_times(raw_times, ctx.source_tz, ctx.dayfirst, ctx.date_format)
+        no_time = times.isna() & (bad == "")
+        bad[no_time & raw_times.isna()] = "missing date"
+        still = no_time & raw_times.notna()
+        bad[still] = "unparseable date " + raw_times[still].map(lambda v: repr(str(v)[:40]))
+    else:
+        now = pd.Timestamp.now(tz="UTC").floor("s")
+        times = pd.Series(now, index=df.index)
+        for m in meta_extra:
+            m["created_at_from"] = "ingest time"
+
+    ok = bad == ""
+    q_entries = rejects + [
+        (raw.locations[i], bad[i], _json_raw(raw.rows[i])) for i in df.index[~ok]
+    ]
+    idx = df.index[ok]
+    if len(idx) == 0:
+        return MappedRows(pd.DataFrame(columns=list(RECORD_COLUMNS)), quarantine_frame(q_entries, ctx))
+
+    tz = ZoneInfo(ctx.pipeline_tz)
+    out_rows = []
+    ids = get(columns.id) if columns.id else None
+    ratings = get(columns.rating) if columns.rating else None
+    authors = get(columns.author) if columns.author else None
+    for i in idx:
+        row = raw.rows[i]
+        text = texts[i]
+        meta = dict(meta_extra[i])
+        meta["location"] = raw.locations[i]
+        if isinstance(row.get("metadata"), dict):
+            meta.update(row["metadata"])
+        for c in columns.metadata:
+            v = row.get(c)
+            meta[c] = None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+        if len(text) > MAX_TEXT_CHARS:
+            meta["truncated_from_chars"] = len(text)
+            text = text[:MAX_TEXT_CHARS]
+        text, pii = redact(text)
+        if pii:
+            meta["pii_redacted"] = pii
+        created = times[i]
+        local = created.tz_convert(tz)
+        y, w, _ = local.isocalendar()
+        src_id = ids[i] if ids is not None else None
+        if src_id is not None and not (isinstance(src_id, float) and math.isnan(src_id)) and str(src_id).strip():
+            record_id = stable_id(ctx.source, str(src_id).strip())
+            meta["source_id"] = str(src_id).strip()
+        else:
+            record_id = stable_id(ctx.source, text, created.isoformat())
+        rating = None
+        if ratings is not None and ratings[i] is not None:
+            try:
+                rating = float(ratings[i])
+                if math.isnan(rating) or math.isinf(rating):
+                    rating = None
+            except (TypeError, ValueError):
+                if str(ratings[i]).strip():
+                    meta["rating_unreadable"] = str(ratings[i])[:40]
+        segs = dict(ctx.segments)
+        if isinstance(row.get("segments"), dict):
+            segs.update({k: str(v) for k, v in row["segments"].items() if v is not None})
+        for seg, col in columns.segments.items():
+            v = row.get(col)
+            if v is not None and not (isinstance(v, float) and math.isnan(v)) and str(v).strip():
+                segs[seg] = str(v).strip()
+        akey = author_hash(authors[i] if authors is not None else row.get("author"), ctx.salt)
+        out_rows.append(
+            {
+                "record_id": record_id,
+                "source": ctx.source,
+                "channel": chan[i],
+                "created_at": created,
+                "iso_week": f"{y}-W{w:02d}",
+                "text": text,
+                "rating": rating,
+                "segments": json.dumps(segs, ensure_ascii=False, sort_keys=True),
+                "author_key": akey,
+                "metadata": json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
+                "dedup_key": stable_id(dedup_text(text), akey, local.date().isoformat()),
+                "duplicate_of": None,
+                "run_id": ctx.run_id,
+            }
+        )
+    records = pd.DataFrame(out_rows, columns=list(RECORD_COLUMNS))
+    records["created_at"] = pd.to_datetime(records["created_at"], utc=True)
+    return MappedRows(records, quarantine_frame(q_entries, ctx))

@@ -1,0 +1,75 @@
+"""Read and write tables by file suffix (CSV, TSV, JSONL, JSON, Parquet, XLSX), atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+READABLE = (".csv", ".tsv", ".jsonl", ".json", ".parquet", ".xlsx")
+
+
+def read_table(path: str | Path, **kwargs) -> pd.DataFrame:
+    """A whole table file as a DataFrame, chosen by suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return pd.read_csv(path, encoding="utf-8-sig", **kwargs)
+    if suffix == ".tsv":
+        return pd.read_csv(path, sep="\t", encoding="utf-8-sig", **kwargs)
+    if suffix == ".jsonl":
+        return pd.read_json(path, lines=True, **kwargs)
+    if suffix == ".json":
+        return pd.read_json(path, **kwargs)
+    if suffix == ".parquet":
+        return pd.read_parquet(path, **kwargs)
+    if suffix == ".xlsx":
+        return pd.read_excel(path, **kwargs)
+    raise ValueError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READABLE)}")
+
+
+def atomic_path(path: Path):
+    """Context manager giving a temp path beside ``path``, moved into place on success."""
+    return _AtomicPath(path)
+
+
+class _AtomicPath:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def __enter__(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        self.tmp = Path(tmp)
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+def write_table(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``df`` by suffix; CSV/TSV in UTF-8 with BOM so Excel shows Thai. Atomic."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    with atomic_path(path) as tmp:
+        if suffix == ".csv":
+            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+        elif suffix == ".tsv":
+            df.to_csv(tmp, index=False, sep="\t", encoding="utf-8-sig")
+        elif suffix == ".jsonl":
+            df.to_json(tmp, orient="records", lines=True, force_ascii=False, date_format="iso")
+        elif suffix == ".json":
+            df.to_json(tmp, orient="records", force_ascii=False, date_format="iso", indent=1)
+        elif suffix == ".parquet":
+            df.to_parquet(tmp, index=False)
+        elif suffix == ".xlsx":
+            df.to_excel(tmp, index=False)
+        else:
+            raise ValueError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READABLE)}")
+    return path
