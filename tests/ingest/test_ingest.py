@@ -167,3 +167,13 @@ def test_author_handles_are_stored_only_as_salted_hashes(tmp_path, store, monkey
     row = store.read_table("records").iloc[0]
     assert row["author_key"] and "somchai" not in row["author_key"]
     assert "somchai" not in json.dumps(row.astype(str).to_dict())
+
+
+def test_unbalanced_quote_does_not_swallow_the_rows_after_it(tmp_path, store):
+    f = tmp_path / "r.csv"
+    f.write_text('id,text,time\n1,ok one,2026-11-20\n2,"broken quote,2026-11-20\n3,ok three,2026-11-20\n'
+                 '4,ok four,2026-11-20\n', encoding="utf-8")
+    rec = ingest_file(f, store, "review", "text", "time", "id")
+    assert rec.balanced and rec.read == 4
+    assert sorted(store.read_table("records")["text"]) == ["ok four", "ok one", "ok three"]
+    assert store.read_table("quarantine")["reason"].str.contains("unbalanced quote").all()

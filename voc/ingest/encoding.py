@@ -28,6 +28,21 @@ def _looks_like_text(text: str) -> bool:
     return len(CONTROL_RE.findall(sample)) <= BINARY_CONTROL_SHARE * max(len(sample), 1)
 
 
+_THAI_MARK_RE = re.compile(r"(.)([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])")
+_THAI_IN_LATIN_RE = re.compile(r"[A-Za-z][\u0e00-\u0e7f][A-Za-z]")
+
+
+def _plausible_thai(text: str) -> bool:
+    """Real Thai puts vowel and tone marks after Thai letters; Latin-1 bytes read as TIS-620 do not."""
+    marks = _THAI_MARK_RE.findall(text[:200_000])
+    if marks:
+        orphans = sum(1 for prev, _ in marks if not "\u0e01" <= prev <= "\u0e4e")
+        if orphans > 0.05 * len(marks):
+            return False
+    inside_latin = len(_THAI_IN_LATIN_RE.findall(text[:200_000]))
+    return inside_latin <= 0.05 * max(1, len(_THAI_RE.findall(text[:200_000])))
+
+
 def _thai_share_of_non_ascii(text: str) -> float:
     non_ascii = len(_NON_ASCII_RE.findall(text))
     if not non_ascii:
@@ -72,7 +87,7 @@ def decode_bytes(data: bytes, where: str, encoding: str = "auto") -> tuple[str, 
             f"{where}: not UTF-8, UTF-16 or TIS-620/Windows-874 text; "
             "save it as UTF-8 or set `encoding:` in the source config"
         ) from None
-    if _looks_like_text(text) and _thai_share_of_non_ascii(text) >= 0.95:
+    if _looks_like_text(text) and _thai_share_of_non_ascii(text) >= 0.95 and _plausible_thai(text):
         return text, "cp874"
     raise EncodingError(
         f"{where}: not UTF-8 and would decode to garbage as TIS-620/Windows-874; "

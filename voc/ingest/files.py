@@ -111,6 +111,7 @@ def _read_delimited(path: Path, delimiter: str, encoding: str) -> RawRows:
         raise SourceError(f"{path}: the first line must be a header row naming the columns")
     n = len(header)
     prev_line = reader.line_num
+    physical: list[str] | None = None
     while True:
         try:
             row = next(reader)
@@ -121,11 +122,28 @@ def _read_delimited(path: Path, delimiter: str, encoding: str) -> RawRows:
             out.rejects.append((loc, f"malformed CSV: {e}", ""))
             prev_line = reader.line_num
             continue
-        loc = f"{path}:line {prev_line + 1}"
+        first_line, last_line = prev_line + 1, reader.line_num
+        loc = f"{path}:line {first_line}"
         prev_line = reader.line_num
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # blank line: not a record
         raw = delimiter.join(row)
+        if len(row) != n and last_line > first_line:
+            # an unbalanced quote swallowed the lines after it: read each physical line on its own
+            if physical is None:
+                physical = text.split("\n")
+            for ln in range(first_line, last_line + 1):
+                line = physical[ln - 1].rstrip("\r") if ln - 1 < len(physical) else ""
+                if not line.strip():
+                    continue
+                parts = next(csv.reader([line], delimiter=delimiter), [])
+                lloc = f"{path}:line {ln}"
+                if len(parts) == n and not CONTROL_RE.search(line) and '"' not in line:
+                    out.rows.append(dict(zip(header, parts)))
+                    out.locations.append(lloc)
+                else:
+                    out.rejects.append((lloc, f"malformed CSV: unbalanced quote or {len(parts)} fields (expected {n})", line))
+            continue
         if len(row) != n:
             out.rejects.append((loc, f"wrong shape: expected {n} fields, got {len(row)}", raw))
             continue

@@ -140,8 +140,10 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
     texts = get(columns.text).map(clean_customer_text)
     bad = pd.Series("", index=df.index, dtype=object)
     orig_text = get(columns.text)
-    bad[texts.isna() & orig_text.isna()] = "missing text"
-    bad[texts.isna() & orig_text.notna() & (bad == "")] = "text empty after cleaning"
+    blank = orig_text.map(lambda v: v is None or (isinstance(v, float) and math.isnan(v))
+                          or (isinstance(v, str) and not v.strip()))
+    bad[texts.isna() & blank] = "missing text"
+    bad[texts.isna() & ~blank & (bad == "")] = "text empty after cleaning"
 
     if columns.channel:
         chan = get(columns.channel).map(lambda v: str(v).strip().lower() if v is not None else None)
@@ -174,13 +176,24 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
         return MappedRows(pd.DataFrame(columns=list(RECORD_COLUMNS)), quarantine_frame(q_entries, ctx))
 
     tz = ZoneInfo(ctx.pipeline_tz)
+    ok_times = times[idx]
+    local = ok_times.dt.tz_convert(tz)
+    cal = local.dt.isocalendar()
+    weeks = (cal["year"].astype(str) + "-W" + cal["week"].astype(str).str.zfill(2)).tolist()
+    # local calendar day and epoch seconds as plain numbers: cheap, stable keys for ids and dedup
+    days = (local.dt.tz_localize(None).to_numpy().astype("datetime64[D]").astype("int64")).tolist()
+    created_list = ok_times.tolist()
+    created_iso = (ok_times.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype("int64")).tolist()
+    texts_l = texts[idx].tolist()
+    chan_l = chan[idx].tolist()
+    ids = get(columns.id)[idx].tolist() if columns.id else [None] * len(idx)
+    ratings = get(columns.rating)[idx].tolist() if columns.rating else [None] * len(idx)
+    authors = get(columns.author)[idx].tolist() if columns.author else [raw.rows[i].get("author") for i in idx]
+    seg_cols = {seg: get(col)[idx].tolist() for seg, col in columns.segments.items()}
     out_rows = []
-    ids = get(columns.id) if columns.id else None
-    ratings = get(columns.rating) if columns.rating else None
-    authors = get(columns.author) if columns.author else None
-    for i in idx:
+    for k, i in enumerate(idx):
         row = raw.rows[i]
-        text = texts[i]
+        text = texts_l[k]
         meta = dict(meta_extra[i])
         meta["location"] = raw.locations[i]
         if isinstance(row.get("metadata"), dict):
@@ -194,48 +207,40 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
         text, pii = redact(text)
         if pii:
             meta["pii_redacted"] = pii
-        created = times[i]
-        local = created.tz_convert(tz)
-        y, w, _ = local.isocalendar()
-        src_id = ids[i] if ids is not None else None
+        src_id = ids[k]
         if src_id is not None and not (isinstance(src_id, float) and math.isnan(src_id)) and str(src_id).strip():
             record_id = stable_id(ctx.source, str(src_id).strip())
             meta["source_id"] = str(src_id).strip()
         else:
-            record_id = stable_id(ctx.source, text, created.isoformat())
+            record_id = stable_id(ctx.source, text, created_iso[k])
         rating = None
-        if ratings is not None and ratings[i] is not None:
+        rv = ratings[k]
+        if rv is not None:
             try:
-                rating = float(ratings[i])
+                rating = float(rv)
                 if math.isnan(rating) or math.isinf(rating):
                     rating = None
             except (TypeError, ValueError):
-                if str(ratings[i]).strip():
-                    meta["rating_unreadable"] = str(ratings[i])[:40]
+                if str(rv).strip():
+                    meta["rating_unreadable"] = str(rv)[:40]
         segs = dict(ctx.segments)
         if isinstance(row.get("segments"), dict):
-            segs.update({k: str(v) for k, v in row["segments"].items() if v is not None})
-        for seg, col in columns.segments.items():
-            v = row.get(col)
+            segs.update({kk: str(v) for kk, v in row["segments"].items() if v is not None})
+        for seg, vals in seg_cols.items():
+            v = vals[k]
             if v is not None and not (isinstance(v, float) and math.isnan(v)) and str(v).strip():
                 segs[seg] = str(v).strip()
-        akey = author_hash(authors[i] if authors is not None else row.get("author"), ctx.salt)
+        akey = author_hash(authors[k], ctx.salt)
         out_rows.append(
-            {
-                "record_id": record_id,
-                "source": ctx.source,
-                "channel": chan[i],
-                "created_at": created,
-                "iso_week": f"{y}-W{w:02d}",
-                "text": text,
-                "rating": rating,
-                "segments": json.dumps(segs, ensure_ascii=False, sort_keys=True),
-                "author_key": akey,
-                "metadata": json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
-                "dedup_key": stable_id(dedup_text(text), akey, local.date().isoformat()),
-                "duplicate_of": None,
-                "run_id": ctx.run_id,
-            }
+            (
+                record_id, ctx.source, chan_l[k], created_list[k], weeks[k], text, rating,
+                json.dumps(segs, ensure_ascii=False, sort_keys=True),
+                akey,
+                json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str),
+                stable_id(dedup_text(text), akey, days[k]),
+                None,
+                ctx.run_id,
+            )
         )
     records = pd.DataFrame(out_rows, columns=list(RECORD_COLUMNS))
     records["created_at"] = pd.to_datetime(records["created_at"], utc=True)

@@ -97,6 +97,7 @@ class DuckDBStore(Store):
         self.lock = threading.RLock()
         with self.lock:
             self.con.execute("SET TimeZone='UTC'")
+            self.con.execute("SET enable_progress_bar = false")
             for name, cols in FIXED_TABLES.items():
                 self._create(name, cols)
 
