@@ -24,14 +24,47 @@ def ingest_source_task(config: PipelineConfig, store: Store, source_name: str, r
     return rec.as_dict()
 
 
-@task(cache_policy=NO_CACHE)
-def enrich_text_task(config: PipelineConfig, store: Store, weeks: list[str]) -> int:
-    return pipeline.enrich_text(config, store, weeks)
+@task(cache_policy=NO_CACHE, task_run_name="process-text-chunk")
+def process_text_chunk(texts: list[str], text_config) -> object:
+    return pipeline.text_chunk(texts, text_config)
 
 
-@task(cache_policy=NO_CACHE)
-def score_sentiment_task(config: PipelineConfig, store: Store, weeks: list[str]) -> int:
-    return pipeline.score_sentiment(config, store, weeks)
+@task(cache_policy=NO_CACHE, task_run_name="score-sentiment-chunk")
+def score_sentiment_chunk(texts: list[str], languages: list, model: str) -> object:
+    return pipeline.sentiment_chunk(texts, languages, model)
+
+
+CHUNK_TASKS = {pipeline.text_chunk: process_text_chunk, pipeline.sentiment_chunk: score_sentiment_chunk}
+
+
+def make_task_runner(config: PipelineConfig):
+    """The task runner for per-chunk stages: Dask when the config says so, else None (in-process)."""
+    ex = config.execution
+    if ex.runner != "dask":
+        return None
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError:  # pragma: no cover - a dependency of voc
+        raise RuntimeError("execution.runner is dask but prefect-dask is missing: pip install prefect-dask") from None
+    if ex.dask_address:
+        return DaskTaskRunner(address=ex.dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": ex.dask_workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
+
+
+def chunk_mapper(config: PipelineConfig):
+    """A :data:`voc.pipeline.Mapper` that runs each chunk as a Prefect task on the configured runner."""
+    runner = make_task_runner(config)
+
+    def mapper(func, param_list: list[dict]) -> list:
+        task_fn = CHUNK_TASKS[func]
+        if runner is None:
+            return [task_fn(**p) for p in param_list]
+        with runner.duplicate() as r:
+            futures = [r.submit(task_fn, parameters=p) for p in param_list]
+            return [f.result() for f in futures]
+
+    return mapper
 
 
 @task(cache_policy=NO_CACHE)
@@ -60,8 +93,9 @@ def _run_week(config: PipelineConfig, store: Store, week: str, ingest: bool = Tr
                 logger.error("source %s failed after retries: %s", src.name, err)
                 reconciliation.append(record_failure(store, run_id, src.name, str(err), week).as_dict())
     weeks = pipeline.window_weeks(week, max(config.topics.window_weeks, config.insights.history_weeks + 1))
-    n_text = enrich_text_task(config, store, weeks)
-    n_sent = score_sentiment_task(config, store, weeks)
+    mapper = chunk_mapper(config)
+    n_text = pipeline.enrich_text(config, store, weeks, mapper)
+    n_sent = pipeline.score_sentiment(config, store, weeks, mapper)
     topics = assign_topics_task(config, store, week)
     exports = write_weekly_tables_task(config, store, week, run_id)
     failed = [r["source"] for r in reconciliation if r["status"] != "ok"]

@@ -29,6 +29,15 @@ class StoreConfig(_Strict):
     path: str = "voc.duckdb"  # relative to the config file
 
 
+class ExecutionConfig(_Strict):
+    """Where the per-chunk stages (text layer, sentiment scoring) run."""
+
+    runner: Literal["local", "dask"] = "local"
+    dask_address: str | None = None  # an existing cluster (tcp://host:8786); None starts a LocalCluster
+    dask_workers: int = Field(2, ge=1)
+    chunk_size: int = Field(20_000, ge=100)  # records per chunk: bounds memory and is the unit of parallelism
+
+
 class IngestConfig(_Strict):
     author_salt_env: str = "VOC_AUTHOR_SALT"  # salt for author hashes; else one kept in the store
     redact: bool = True  # redact PII in text (and quarantined raw rows) before anything is stored
@@ -40,6 +49,7 @@ class PipelineConfig(_Strict):
     timezone: str = "Asia/Bangkok"
     store: StoreConfig = Field(default_factory=StoreConfig)
     ingest: IngestConfig = Field(default_factory=IngestConfig)
+    execution: ExecutionConfig = Field(default_factory=ExecutionConfig)
     sources: list[Source] = Field(default_factory=list)
     exports_dir: str = "exports"  # relative to the config file
     text: TextConfig = Field(default_factory=TextConfig)

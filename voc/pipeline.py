@@ -6,7 +6,9 @@ Prefect flows in ``pipelines/`` wrap these one task each; tests call them direct
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -43,18 +45,53 @@ def ingest_all(config: PipelineConfig, store: Store, run_id: str, week: str | No
     return out
 
 
-def enrich_text(config: PipelineConfig, store: Store, weeks: list[str]) -> int:
+Mapper = Callable[[Callable, list[dict]], list]
+"""Runs ``func(**params)`` for each params dict, in order; the Prefect flow passes one backed by its
+task runner (threads, or Dask workers), tests and the library default run them in a loop."""
+
+
+def run_in_loop(func: Callable, param_list: list[dict]) -> list:
+    return [func(**p) for p in param_list]
+
+
+def chunk_slices(n: int, size: int) -> list[slice]:
+    return [slice(i, min(i + size, n)) for i in range(0, n, size)]
+
+
+def text_chunk(texts: list[str], text_config) -> pd.DataFrame:
+    """The text layer on one chunk (a pure function: safe to run on any worker)."""
+    from voc.text.pipeline import process_texts
+
+    return process_texts(texts, text_config)
+
+
+@lru_cache(maxsize=4)
+def _cached_model(name: str):
+    from voc.sentiment.base import load_model
+
+    return load_model(name)
+
+
+def sentiment_chunk(texts: list[str], languages: list[str | None], model: str) -> pd.DataFrame:
+    """Sentiment scores for one chunk; the model is loaded once per worker process."""
+    return _cached_model(model).predict(texts, languages)
+
+
+def enrich_text(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop) -> int:
     """Run the text layer on records of ``weeks`` that have not been through it; returns how many."""
     from voc.text.dedup import find_near_duplicates
-    from voc.text.pipeline import process_texts
 
     todo = store.records_missing("record_text", weeks)
     if todo.empty:
         return 0
-    out = process_texts(todo["text"].tolist(), config.text)
+    texts = todo["text"].tolist()
+    slices = chunk_slices(len(texts), config.execution.chunk_size)
+    parts = mapper(text_chunk, [{"texts": texts[sl], "text_config": config.text} for sl in slices])
+    out = pd.concat(parts, ignore_index=True)
     out.insert(0, "record_id", todo["record_id"].to_numpy())
+    # near-duplicates need every text of the batch at once; exact duplicates are already marked
     originals = todo["duplicate_of"].isna().to_numpy()
-    near = [None] * len(todo)
+    near: list[str | None] = [None] * len(todo)
     if config.text.near_duplicates.enabled and originals.any():
         idx = [i for i, o in enumerate(originals) if o]
         found = find_near_duplicates(
@@ -63,32 +100,30 @@ def enrich_text(config: PipelineConfig, store: Store, weeks: list[str]) -> int:
         for i, dup in zip(idx, found):
             near[i] = dup
     out["near_dup_of"] = near
-    store.upsert_stage("record_text", out)
+    for sl in slices:
+        store.upsert_stage("record_text", out.iloc[sl])
     return len(out)
 
 
-def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str]) -> int:
+def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop) -> int:
     """Score records of ``weeks`` not yet scored, with the configured model."""
-    from voc.sentiment.base import load_model
-
     todo = store.records_missing("record_sentiment", weeks)
     if todo.empty:
         return 0
-    texts = store.read_table("record_text", "record_id IN (SELECT record_id FROM records WHERE iso_week IN ({}))".format(
-        ", ".join("?" * len(weeks))), weeks)[["record_id", "text_clean", "language"]]
-    todo = todo[["record_id", "text"]].merge(texts, on="record_id", how="left")
-    todo["text_clean"] = todo["text_clean"].fillna(todo["text"])
-    model = load_model(config.sentiment.model)
-    scored = []
-    bs = max(1, config.sentiment.batch_size)
-    for start in range(0, len(todo), bs):
-        part = todo.iloc[start : start + bs]
-        pred = model.predict(part["text_clean"].tolist(), part["language"].tolist())
-        pred.insert(0, "record_id", part["record_id"].to_numpy())
-        scored.append(pred)
-    result = pd.concat(scored, ignore_index=True)
-    store.upsert_stage("record_sentiment", result)
-    return len(result)
+    enriched = store.enriched_records(weeks).set_index("record_id")
+    clean = enriched["text_clean"].reindex(todo["record_id"]).to_numpy()
+    langs = enriched["language"].reindex(todo["record_id"]).tolist()
+    texts = [c if isinstance(c, str) else t for c, t in zip(clean, todo["text"])]
+    slices = chunk_slices(len(texts), config.execution.chunk_size)
+    parts = mapper(
+        sentiment_chunk,
+        [{"texts": texts[sl], "languages": langs[sl], "model": config.sentiment.model} for sl in slices],
+    )
+    for sl, part in zip(slices, parts):
+        part = part.reset_index(drop=True)
+        part.insert(0, "record_id", todo["record_id"].iloc[sl].to_numpy())
+        store.upsert_stage("record_sentiment", part)
+    return len(texts)
 
 
 def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:

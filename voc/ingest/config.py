@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from voc.schema import CHANNELS
 
@@ -58,9 +58,16 @@ class SqlSource(_SourceBase):
     """A SQL query through SQLAlchemy. The URL comes from an environment variable, never YAML."""
 
     kind: Literal["sql"]
-    url_env: str = Field(description="environment variable holding the SQLAlchemy URL")
+    url_env: str | None = Field(None, description="environment variable holding the SQLAlchemy URL")
+    url_secret: str | None = Field(None, description="name of a Prefect Secret block holding the URL")
     query: str
     columns: ColumnMap
+
+    @model_validator(mode="after")
+    def _one_url_source(self) -> "SqlSource":
+        if bool(self.url_env) == bool(self.url_secret):
+            raise ValueError("give exactly one of url_env (an environment variable) or url_secret (a Prefect Secret block)")
+        return self
 
 
 class TranscriptSource(_SourceBase):

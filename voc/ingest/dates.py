@@ -106,6 +106,8 @@ def parse_times(
         cache: dict = {}
         for i in values.index[todo]:
             v = values.at[i]
+            if not isinstance(v, (str, int, float, datetime)) or isinstance(v, bool):
+                continue  # lists, dicts, booleans are not times
             key = (type(v), v) if not isinstance(v, datetime) else None
             if key is not None and key in cache:
                 ts = cache[key]

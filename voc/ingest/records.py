@@ -140,9 +140,11 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
     texts = get(columns.text).map(clean_customer_text)
     bad = pd.Series("", index=df.index, dtype=object)
     orig_text = get(columns.text)
+    not_text = orig_text.map(lambda v: isinstance(v, (list, dict, tuple, bool)))
+    bad[not_text] = "wrong type: text is " + orig_text[not_text].map(lambda v: type(v).__name__)
     blank = orig_text.map(lambda v: v is None or (isinstance(v, float) and math.isnan(v))
                           or (isinstance(v, str) and not v.strip()))
-    bad[texts.isna() & blank] = "missing text"
+    bad[texts.isna() & blank & (bad == "")] = "missing text"
     bad[texts.isna() & ~blank & (bad == "")] = "text empty after cleaning"
 
     if columns.channel:

@@ -70,10 +70,12 @@ def read_source(src, config: PipelineConfig) -> tuple[RawRows, ColumnMap]:
                 part = read_transcripts(path, src)
             else:
                 part = read_file(path, src.format, src.encoding, src.sheet)
-        except SourceError:
-            raise
-        except (OSError, ValueError) as e:  # EncodingError is a ValueError
-            raise SourceError(str(e) if str(path) in str(e) else f"{path}: {e}") from None
+        except (SourceError, OSError, ValueError) as e:  # EncodingError is a ValueError
+            # one unreadable file (binary, undecodable, corrupt) is quarantined whole; the rest go on
+            if isinstance(e, PermissionError):
+                raise SourceError(f"{path}: cannot read: {e}") from None
+            msg = str(e) if str(path) in str(e) else f"{path}: {e}"
+            part = RawRows(rejects=[(str(path), f"unreadable file: {msg}", "")], files=[str(path)])
         raw.extend(part)
     cols = TRANSCRIPT_COLUMNS if isinstance(src, TranscriptSource) else src.columns
     return raw, cols

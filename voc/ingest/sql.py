@@ -8,10 +8,24 @@ from voc.ingest.config import SqlSource
 from voc.ingest.files import RawRows, SourceError
 
 
-def read_sql(src: SqlSource) -> RawRows:
-    url = os.environ.get(src.url_env)
+def database_url(src: SqlSource) -> str:
+    """The URL from the environment or a Prefect Secret block; YAML never holds it."""
+    if src.url_secret:
+        try:
+            from prefect.blocks.system import Secret
+
+            return Secret.load(src.url_secret).get()
+        except Exception as e:
+            raise SourceError(f"source {src.name}: cannot load Prefect Secret block {src.url_secret!r}: "
+                              f"{type(e).__name__}") from None
+    url = os.environ.get(src.url_env or "")
     if not url:
         raise SourceError(f"source {src.name}: environment variable {src.url_env} (the database URL) is not set")
+    return url
+
+
+def read_sql(src: SqlSource) -> RawRows:
+    url = database_url(src)
     import sqlalchemy as sa
 
     try:
