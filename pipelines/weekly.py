@@ -6,6 +6,9 @@ rest is deterministic and a retry would fail the same way).
 
 from __future__ import annotations
 
+import os
+import signal
+
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -77,6 +80,16 @@ def write_weekly_tables_task(config: PipelineConfig, store: Store, week: str, ru
     return [str(p) for p in pipeline.write_weekly_tables(config, store, week, run_id)]
 
 
+FAULT_ENV = "VOC_FAULT_KILL_AFTER"
+"""Fault injection for tests: name a stage (ingest, text, sentiment, topics) and the process SIGKILLs
+itself right after it, as a crashed worker would."""
+
+
+def _fault_point(stage: str) -> None:
+    if os.environ.get(FAULT_ENV) == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _run_week(config: PipelineConfig, store: Store, week: str, ingest: bool = True) -> dict:
     logger = get_run_logger()
     run_id = new_run_id()
@@ -92,11 +105,15 @@ def _run_week(config: PipelineConfig, store: Store, week: str, ingest: bool = Tr
                 err = state.result(raise_on_failure=False)
                 logger.error("source %s failed after retries: %s", src.name, err)
                 reconciliation.append(record_failure(store, run_id, src.name, str(err), week).as_dict())
+    _fault_point("ingest")
     weeks = pipeline.window_weeks(week, max(config.topics.window_weeks, config.insights.history_weeks + 1))
     mapper = chunk_mapper(config)
     n_text = pipeline.enrich_text(config, store, weeks, mapper)
+    _fault_point("text")
     n_sent = pipeline.score_sentiment(config, store, weeks, mapper)
+    _fault_point("sentiment")
     topics = assign_topics_task(config, store, week)
+    _fault_point("topics")
     exports = write_weekly_tables_task(config, store, week, run_id)
     failed = [r["source"] for r in reconciliation if r["status"] != "ok"]
     summary = {

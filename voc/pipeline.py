@@ -156,7 +156,7 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
 def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id: str) -> list[Path]:
     """Build the week's insight tables, keep them in the store and export them."""
     from voc.export.writers import write_exports
-    from voc.insights.tables import build_weekly_tables
+    from voc.insights.tables import build_weekly_tables, topic_history
 
     weeks = window_weeks(week, config.insights.history_weeks + 1)
     records = store.enriched_records(weeks)
@@ -167,7 +167,8 @@ def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id:
         if isinstance(df, pd.DataFrame):
             store.replace_week_rows(name, week, df)
     out_dir = config.exports_path / week
-    return write_exports(week, tables, out_dir, config.export, history=records)
+    history = topic_history(week, records, topics, config.insights)
+    return write_exports(week, tables, out_dir, config.export, history=history)
 
 
 __all__ = [

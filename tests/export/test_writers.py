@@ -1,0 +1,162 @@
+"""Exports: Parquet, CSV with BOM, a formatted XLSX, a self-contained report; atomic and redacted."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from voc.export.config import ExportConfig
+from voc.export.writers import TABLE_ORDER, write_exports
+from voc.insights.config import InsightsConfig
+from voc.insights.synthetic import planted_records, planted_run_log, planted_topic_registry
+from voc.insights.tables import build_weekly_tables, topic_history
+
+WEEK = "2026-W10"
+EMAIL, PHONE = "somchai.k@example.com", "081-234-5678"
+
+
+@pytest.fixture(scope="module")
+def week_data():
+    records = planted_records(WEEK, seed=0)
+    registry = planted_topic_registry(WEEK)
+    cfg = InsightsConfig(segment_fields=["product"])
+    tables = build_weekly_tables(WEEK, records, registry, planted_run_log(WEEK, records), cfg)
+    return tables, topic_history(WEEK, records, registry, cfg)
+
+
+@pytest.fixture(scope="module")
+def exported(week_data, tmp_path_factory) -> Path:
+    tables, history = week_data
+    out = tmp_path_factory.mktemp("exports") / WEEK
+    write_exports(WEEK, tables, out, ExportConfig(), history=history)
+    return out
+
+
+def test_every_format_is_written_for_every_table(exported, week_data):
+    tables, _ = week_data
+    names = {p.name for p in exported.iterdir()}
+    for t in tables:
+        assert {f"{t}.parquet", f"{t}.csv"} <= names
+    assert {f"voc-{WEEK}.xlsx", "report.html"} <= names
+    assert not [n for n in names if n.endswith(".tmp")]
+
+
+def test_csv_starts_with_bom_and_keeps_thai(exported, week_data):
+    for t in week_data[0]:
+        assert (exported / f"{t}.csv").read_bytes()[:3] == b"\xef\xbb\xbf", t
+    tw = pd.read_csv(exported / "topic_week.csv", encoding="utf-8-sig")
+    assert "ส่งของช้า" in set(tw["topic_label"])
+    assert tw.columns[0] == "iso_week"  # the BOM is not glued to the first header
+
+
+def test_parquet_round_trips(exported, week_data):
+    tables, _ = week_data
+    back = pd.read_parquet(exported / "topic_week.parquet")
+    pd.testing.assert_frame_equal(back, tables["topic_week"], check_dtype=False)
+
+
+def test_workbook_has_one_formatted_sheet_per_table(exported):
+    wb = load_workbook(exported / f"voc-{WEEK}.xlsx")
+    assert wb.sheetnames == list(TABLE_ORDER)
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2"
+        assert ws["A1"].font.bold and ws["A1"].value == "iso_week"
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+    ws = wb["topic_week"]
+    header = [c.value for c in ws[1]]
+    labels = [row[header.index("topic_label")] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert "ส่งของช้า" in labels
+    quote_col = ws.cell(row=1, column=header.index("quote_1") + 1).column_letter
+    assert ws.column_dimensions[quote_col].width >= 20  # quotes readable without resizing
+
+
+def test_report_is_self_contained_and_has_every_section(exported):
+    page = (exported / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched
+    assert "@import" not in page and "url(" not in page
+    for heading in ("Emerging topics", "Top topics", "Trends", "What moves the rating",
+                    "By channel", "By language", "Data quality", "หัวข้อหลัก"):
+        assert heading in page, heading
+    assert "Noto Sans Thai" in page and "Loma" in page
+    assert page.count("<svg") > 20
+
+
+def test_customer_text_is_escaped_and_personal_data_never_exported(week_data, tmp_path):
+    tables, _ = week_data
+    tables = {k: v.copy() for k, v in tables.items()}
+    tw = tables["topic_week"]
+    tw.loc[0, "quote_1"] = f"<script>alert(1)</script> ติดต่อ {EMAIL} โทร {PHONE}"
+    tw.loc[0, "topic_label"] = f"ปัญหา {EMAIL}"
+    em = tables["emerging_topics"]
+    em.loc[0, "quotes"] = json.dumps([f"call me {PHONE}"], ensure_ascii=False)
+    write_exports(WEEK, tables, tmp_path, ExportConfig())
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    for f in tmp_path.iterdir():
+        if f.suffix in (".csv", ".html"):
+            text = f.read_text(encoding="utf-8-sig")
+        elif f.suffix == ".parquet":
+            text = pd.read_parquet(f).to_csv()
+        else:
+            wb = load_workbook(f)
+            text = " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row)
+        assert EMAIL not in text and PHONE not in text, f.name
+    redacted = pd.read_csv(tmp_path / "emerging_topics.csv", encoding="utf-8-sig")["quotes"][0]
+    assert json.loads(redacted) == ["call me <PHONE>"]  # JSON lists stay valid after redaction
+
+
+def test_empty_and_partial_weeks_say_so(tmp_path):
+    records = planted_records(WEEK, seed=0)
+    records = records[records["iso_week"] != WEEK]
+    log = planted_run_log(WEEK, records, failed=("line_oa",))
+    tables = build_weekly_tables(WEEK, records, planted_topic_registry(WEEK), log, InsightsConfig())
+    write_exports(WEEK, tables, tmp_path, ExportConfig(report_language="en"))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "No customer records this week" in page
+    assert "Partial week" in page and "line_oa" in page
+    assert "Top topics" not in page  # no empty charts without explanation
+
+
+def test_little_data_week_shows_a_banner(tmp_path):
+    records = planted_records(WEEK, seed=0, scale=0.05)
+    tables = build_weekly_tables(WEEK, records, planted_topic_registry(WEEK), planted_run_log(WEEK, records),
+                                 InsightsConfig(low_volume=30))
+    assert tables["summary"].iloc[0]["data_status"] == "low"
+    write_exports(WEEK, tables, tmp_path, ExportConfig(report_language="th"))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "สัปดาห์นี้มีข้อมูลน้อย" in page and "Little data" not in page
+
+
+def test_only_the_configured_formats_are_written(week_data, tmp_path):
+    paths = write_exports(WEEK, week_data[0], tmp_path, ExportConfig(formats=["csv"]))
+    assert {p.suffix for p in paths} == {".csv"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+
+
+def test_a_crash_while_writing_leaves_the_previous_file_whole(week_data, tmp_path, monkeypatch):
+    tables, _ = week_data
+    write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["html"]))
+    before = (tmp_path / "report.html").read_text(encoding="utf-8")
+
+    def crash(path, text, encoding=None):
+        Path(path).write_bytes(b"<html><body>half")  # a partial write...
+        raise OSError("disk full")  # ...then the failure
+
+    monkeypatch.setattr(Path, "write_text", crash)
+    with pytest.raises(OSError, match="disk full"):
+        write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["html"]))
+    monkeypatch.undo()
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temp file left behind
+
+
+def test_rerun_replaces_files_instead_of_adding(week_data, tmp_path):
+    first = write_exports(WEEK, week_data[0], tmp_path, ExportConfig())
+    second = write_exports(WEEK, week_data[0], tmp_path, ExportConfig())
+    assert first == second and len(list(tmp_path.iterdir())) == len(first)
