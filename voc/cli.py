@@ -93,11 +93,18 @@ def status(
     """Counts in the store: records by channel and week, quarantined, duplicates."""
     from voc.store import open_store
 
-    path = _store_path(workdir, store, config)
-    if not path.exists():
-        raise typer.BadParameter(f"no store at {path}; run `voc demo` or `voc ingest` first")
-    with open_store("duckdb", path) as st:
-        s = st.status()
+    if config is not None:
+        from voc import pipeline
+        from voc.config import load_config
+
+        with pipeline.open_pipeline_store(load_config(config)) as st:
+            s = st.status()
+    else:
+        path = _store_path(workdir, store, None)
+        if not path.exists():
+            raise typer.BadParameter(f"no store at {path}; run `voc demo` or `voc ingest` first")
+        with open_store("duckdb", path) as st:
+            s = st.status()
     if as_json:
         print(json.dumps(s, ensure_ascii=False))
     else:

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from voc.export.config import ExportConfig
 from voc.ingest.config import Source
 from voc.insights.config import InsightsConfig
+from voc.sentiment.config import SentimentConfig
 from voc.text.config import TextConfig
+from voc.topics.config import TopicsConfig
 
 
 class ConfigError(ValueError):
@@ -25,8 +27,14 @@ class _Strict(BaseModel):
 
 
 class StoreConfig(_Strict):
-    backend: Literal["duckdb"] = "duckdb"
-    path: str = "voc.duckdb"  # relative to the config file
+    """Where records live: an embedded DuckDB file, or PostgreSQL for workers on several machines."""
+
+    backend: Literal["duckdb", "postgres"] = "duckdb"
+    path: str = "voc.duckdb"  # duckdb: relative to the config file
+    url_env: str = "VOC_STORE_URL"  # postgres: environment variable holding the SQLAlchemy URL (never YAML)
+    schema_name: str | None = Field(None, alias="schema")  # postgres: schema, so pipelines can share a database
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class ExecutionConfig(_Strict):
@@ -53,6 +61,8 @@ class PipelineConfig(_Strict):
     sources: list[Source] = Field(default_factory=list)
     exports_dir: str = "exports"  # relative to the config file
     text: TextConfig = Field(default_factory=TextConfig)
+    sentiment: SentimentConfig = Field(default_factory=SentimentConfig)
+    topics: TopicsConfig = Field(default_factory=TopicsConfig)
     insights: InsightsConfig = Field(default_factory=InsightsConfig)
     export: ExportConfig = Field(default_factory=ExportConfig)
     base_dir: str = "."  # set by load_config to the config file's folder

@@ -22,6 +22,16 @@ log = logging.getLogger("voc")
 
 
 def open_pipeline_store(config: PipelineConfig) -> Store:
+    """The configured store; a PostgreSQL URL comes from the environment variable the config names."""
+    if config.store.backend == "postgres":
+        import os
+
+        from voc.config import ConfigError
+
+        url = os.environ.get(config.store.url_env)
+        if not url:
+            raise ConfigError(f"store.backend is postgres but ${config.store.url_env} (the database URL) is not set")
+        return open_store("postgres", url, schema=config.store.schema_name)
     return open_store(config.store.backend, config.store_path)
 
 
@@ -134,11 +144,14 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
     rec = store.enriched_records(weeks)
     rec = rec[rec["duplicate_of"].isna() & rec["near_dup_of"].isna() & rec["text_clean"].notna()]
     registry = store.read_table("topic_registry")
+    topics_cfg = config.topics
+    if topics_cfg.taxonomy_path:  # relative to the pipeline config, like every other path in it
+        topics_cfg = topics_cfg.model_copy(update={"taxonomy_path": str(config.resolve(topics_cfg.taxonomy_path))})
     result = assign_week_topics(
         rec[["record_id", "iso_week", "text_clean", "topic_tokens", "language"]].reset_index(drop=True),
         week,
         registry if not registry.empty else None,
-        config.topics,
+        topics_cfg,
     )
     assignments = result.assignments
     # the week itself is (re)assigned; earlier weeks keep what their own run assigned, and only

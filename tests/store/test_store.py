@@ -8,11 +8,14 @@ import pytest
 from voc.schema import RECORD_COLUMNS
 from voc.store import open_store
 
-BACKENDS = ["duckdb"]
+BACKENDS = ["duckdb", "postgres"]
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
+    if request.param == "postgres":  # skips cleanly without $VOC_TEST_POSTGRES_URL
+        yield request.getfixturevalue("postgres_store")
+        return
     with open_store(request.param, tmp_path / "voc.duckdb") as st:
         yield st
 

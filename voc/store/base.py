@@ -86,8 +86,10 @@ class Store(ABC):
         self.close()
 
 
-def open_store(backend: str, path: str | Path) -> Store:
-    """Open a store backend by name (``duckdb``)."""
+def open_store(backend: str, path: str | Path, **options) -> Store:
+    """Open a store backend by name: ``duckdb`` (a file path) or ``postgres`` (a SQLAlchemy URL)."""
     if backend == "duckdb":
         import voc.store.duckdb_store  # noqa: F401  (registers itself)
-    return stores.get(backend)(path)
+    elif backend == "postgres":
+        import voc.store.postgres_store  # noqa: F401
+    return stores.get(backend)(path, **options)
