@@ -1,0 +1,93 @@
+import numpy as np
+import pytest
+from sklearn.metrics import normalized_mutual_info_score
+from topics_synthetic import ENGLISH_THEMES, THAI_THEMES, corpus
+
+from voc.topics.config import TopicsConfig
+from voc.topics.labels import THAI_RE, is_label_term, label_terms, make_label
+from voc.topics.model import fit_topics
+
+FOUR_TOPICS = TopicsConfig(clustering={"name": "topics.clustering.kmeans.v1", "params": {"n_topics": 4}})
+
+
+@pytest.fixture(scope="module")
+def thai_fit():
+    docs, texts, truth = corpus(THAI_THEMES, 40, extra=["555", "<PHONE>", "2024"])
+    return docs, texts, truth, fit_topics(docs, texts, FOUR_TOPICS)
+
+
+def test_thai_themes_are_found_and_labelled_in_thai(thai_fit):
+    docs, texts, truth, fit = thai_fit
+    assert normalized_mutual_info_score(truth, fit.assignments) > 0.9
+    assert len(fit.topics) == 4
+    for label, words in zip(fit.topics.label, fit.topics.top_words):
+        assert THAI_RE.search(label), label
+        # BERTopic's English preprocessing would have stripped Thai out of the topic words.
+        assert all(THAI_RE.search(w) for w in words[:3]), words
+
+
+def test_labels_leave_out_laughter_numbers_placeholders_and_stopwords(thai_fit):
+    *_, fit = thai_fit
+    for label in fit.topics.label:
+        for junk in ("555", "<PHONE>", "2024", "help", "please"):
+            assert junk not in label, label
+
+
+def test_each_topic_has_three_distinct_quotes_from_its_own_records(thai_fit):
+    docs, texts, truth, fit = thai_fit
+    for row in fit.topics.itertuples():
+        member_texts = {texts[i] for i in np.flatnonzero(fit.assignments == row.local_id)}
+        assert len(row.quotes) == 3 and len(set(row.quotes)) == 3
+        assert set(row.quotes) <= member_texts
+
+
+def test_same_inputs_and_config_give_the_same_topics(thai_fit):
+    docs, texts, truth, fit = thai_fit
+    again = fit_topics(docs, texts, FOUR_TOPICS)
+    assert np.array_equal(fit.assignments, again.assignments)
+    assert list(fit.topics.label) == list(again.topics.label)
+
+
+def test_documents_without_tokens_go_to_other_and_share_is_reported():
+    docs, texts, _ = corpus(ENGLISH_THEMES, 20)
+    docs = docs + ["", "   ", None]
+    texts = texts + ["", "555", "..."]
+    fit = fit_topics(docs, texts, TopicsConfig())
+    assert list(fit.assignments[-3:]) == [-1, -1, -1]
+    assert fit.outlier_share == pytest.approx(3 / len(docs))
+    assert (fit.assignments[:-3] >= 0).all()
+
+
+def test_other_policy_keeps_outliers_nearest_policy_reassigns_them():
+    docs, texts, _ = corpus(ENGLISH_THEMES, 30)
+    docs += ["zebra giraffe", "volcano glacier"]  # fit no theme
+    texts += ["zebra giraffe", "volcano glacier"]
+    hdb = {"name": "topics.clustering.hdbscan.v1", "params": {"min_cluster_size": 10}}
+    kept = fit_topics(docs, texts, TopicsConfig(clustering=hdb, outliers="other"))
+    moved = fit_topics(docs, texts, TopicsConfig(clustering=hdb, outliers="nearest", outlier_min_similarity=-1.0))
+    assert kept.outlier_share > 0
+    assert moved.outlier_share == 0
+
+
+def test_mismatched_inputs_are_refused():
+    with pytest.raises(ValueError, match="must align"):
+        fit_topics(["a b"], ["a", "b"])
+
+
+def test_no_tokens_at_all_gives_an_empty_topic_table():
+    fit = fit_topics(["", ""], ["", ""])
+    assert fit.topics.empty and fit.outlier_share == 1.0
+
+
+@pytest.mark.parametrize("term", ["555", "5555", "<PHONE>", "2024", "the", "ครับ", "ผม", "x", "ฮ่าๆ"])
+def test_junk_terms_are_not_label_terms(term):
+    assert not is_label_term(term)
+
+
+def test_thai_topic_label_gets_a_thai_word_even_when_latin_words_rank_first():
+    terms = label_terms(["wifi", "router", "modem", "เน็ตหลุด"], 3, prefer_thai=True)
+    assert any(THAI_RE.search(t) for t in terms) and len(terms) == 3
+
+
+def test_thai_phrases_are_written_without_spaces():
+    assert make_label(["เติม เงิน", "wifi router"]) == "เติมเงิน / wifi router"

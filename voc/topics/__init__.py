@@ -1,0 +1,9 @@
+"""Topics: a BERTopic model assembled from configured parts, and a topic registry across weeks.
+
+Importing this package stays light: BERTopic, scikit-learn models and sentence-transformers
+are imported inside the functions that fit.
+"""
+
+from voc.topics.config import ComponentConfig, TopicsConfig
+
+__all__ = ["ComponentConfig", "TopicsConfig"]

@@ -1,0 +1,95 @@
+"""``voc topics`` commands: fit topics on a file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Topics: fit a topic model on a file, label topics, pick quotes.", no_args_is_help=True)
+
+
+@app.callback()
+def _group() -> None:
+    """Topics: fit a topic model on a file, label topics, pick quotes."""
+
+
+@app.command()
+def fit(
+    input: Path = typer.Option(..., "--input", help="CSV, JSONL or Parquet file with a text column."),
+    text_column: str = typer.Option(..., "--text-column", help="Name of the column holding the text."),
+    output: Path = typer.Option(..., "--output", help="Input rows plus topic_id and topic_label (CSV, JSONL, Parquet)."),
+    config: Path | None = typer.Option(None, "--config", help="YAML: a pipeline config with a 'topics' section, or the section alone."),
+    topics_output: Path | None = typer.Option(None, "--topics-output", help="Topic table: id, label, size, top words, quotes."),
+) -> None:
+    """Write every input column plus topic_id and topic_label; optionally the topic table."""
+    import pandas as pd
+
+    from voc.text.cli import _format_of, _read, _write
+    from voc.text.pipeline import process_texts
+    from voc.topics.model import fit_topics
+    from voc.topics.registry import update_registry
+
+    _format_of(output, "--output")
+    if topics_output is not None:
+        _format_of(topics_output, "--topics-output")
+    cfg = _load_config(config)
+    if not input.is_file():
+        raise typer.BadParameter(f"no such file: {input}", param_hint="--input")
+    df = _read(input)
+    if text_column not in df.columns:
+        known = ", ".join(map(str, df.columns)) or "(none)"
+        raise typer.BadParameter(f"{input} has no column {text_column!r}; columns are: {known}", param_hint="--text-column")
+    # Quotes come from text_clean: normalized and redacted, so no phone number reaches a report.
+    layer = process_texts(df[text_column].tolist())
+    result = fit_topics(layer.topic_tokens.tolist(), layer.text_clean.tolist(), cfg)
+    update = update_registry(result, None, "ad-hoc", cfg)
+    topic_ids = [update.local_to_topic_id[int(a)] for a in result.assignments]
+    out = df.drop(columns=[c for c in ("topic_id", "topic_label") if c in df.columns]).reset_index(drop=True)
+    out["topic_id"] = topic_ids
+    out["topic_label"] = [update.label_of(t) for t in topic_ids]
+    _write(out, output)
+    typer.echo(
+        f"wrote {len(out)} rows to {output}: {len(result.topics)} topics, "
+        f"{100 * result.outlier_share:.1f}% in 'other'"
+    )
+    if topics_output is not None:
+        table = pd.DataFrame(
+            {
+                "topic_id": [update.local_to_topic_id[int(t)] for t in result.topics.local_id],
+                "label": result.topics.label,
+                "size": result.topics["size"].astype(int),
+                "top_words": [json.dumps(list(w), ensure_ascii=False) for w in result.topics.top_words],
+                "quotes": [json.dumps(list(q), ensure_ascii=False) for q in result.topics.quotes],
+            }
+        )
+        _write(table, topics_output)
+        typer.echo(f"wrote {len(table)} topics to {topics_output}")
+
+
+def _load_config(path: Path | None):
+    """The topics section of a YAML file; errors name the file and the bad key, no traceback."""
+    import yaml
+    from pydantic import ValidationError
+
+    from voc.topics.config import TopicsConfig
+
+    if path is None:
+        return TopicsConfig()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise typer.BadParameter(f"no such file: {path}", param_hint="--config") from None
+    except yaml.YAMLError as exc:
+        raise typer.BadParameter(f"{path} is not valid YAML: {exc}", param_hint="--config") from None
+    section = raw.get("topics", raw) if isinstance(raw, dict) else raw
+    if not isinstance(section, dict):
+        raise typer.BadParameter(f"{path}: expected a mapping (the topics section)", param_hint="--config")
+    try:
+        return TopicsConfig.model_validate(section)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"topics.{'.'.join(map(str, e['loc'])) or '(section)'}: {e['msg']}" for e in exc.errors()
+        )
+        raise typer.BadParameter(f"{path}: {problems}", param_hint="--config") from None

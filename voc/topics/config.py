@@ -1,0 +1,65 @@
+"""Settings of the topic stage: the pipeline config's ``topics`` section."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class ComponentConfig(BaseModel):
+    """One part of the topic model: a registry name and that backend's parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class TopicsConfig(BaseModel):
+    """How topics are fitted, labelled and matched to the registry of earlier weeks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    embedding: ComponentConfig = ComponentConfig(name="topics.embedding.lsa.v1")
+    """Document vectors. The default (word + character n-gram TF-IDF, LSA) is fast, offline and
+    reads Thai as well as English; ``topics.embedding.sentence_transformer.v1`` takes a local
+    model path (default: the packaged all-MiniLM-L6-v2, English only, much slower on CPU)."""
+    reduction: ComponentConfig = ComponentConfig(name="topics.reduction.none.v1")
+    clustering: ComponentConfig = ComponentConfig(name="topics.clustering.kmeans.v1")
+    representation: ComponentConfig = ComponentConfig(name="topics.representation.ctfidf.v1")
+    ngram_range: tuple[int, int] = (1, 2)
+    """Word n-grams c-TF-IDF scores for topic words; bigrams give phrases like "card arrive"."""
+    top_n_words: int = Field(10, ge=1, le=50)
+    label_words: int = Field(3, ge=1, le=6)
+    n_quotes: int = Field(3, ge=0, le=10)
+    quote_max_chars: int = Field(280, ge=20)
+    min_topic_size: int = Field(5, ge=1)
+    """Clusters smaller than this are dissolved into outliers (then handled by ``outliers``)."""
+    outliers: Literal["other", "nearest"] = "nearest"
+    """``other``: outliers stay in the explicit "other" bucket. ``nearest``: each is moved to the
+    nearest topic when its cosine similarity to that topic's centre is at least
+    ``outlier_min_similarity``; the rest stay "other". Documents without tokens are always "other"."""
+    outlier_min_similarity: float = Field(0.2, ge=-1.0, le=1.0)
+    seed: int = 42
+    window_weeks: int = Field(8, ge=1)
+    match_threshold: float = Field(0.35, gt=0.0, le=1.0)
+    """Cosine similarity of topic word weights at or above which a fitted topic is the same as a
+    registry topic (measured: same theme in two weeks 0.5-0.9, different themes below 0.15)."""
+    taxonomy_path: str | None = None
+
+    @field_validator("ngram_range")
+    @classmethod
+    def _ngram_order(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if not 1 <= value[0] <= value[1] <= 3:
+            raise ValueError(f"ngram_range must be (a, b) with 1 <= a <= b <= 3, got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _known_backends(self) -> "TopicsConfig":
+        # Validating names and params here makes a typo fail when the config loads, not mid-run.
+        from voc.topics.backends import validate_component
+
+        for stage in ("embedding", "reduction", "clustering", "representation"):
+            validate_component(stage, getattr(self, stage))
+        return self

@@ -1,0 +1,180 @@
+"""Fit a BERTopic model assembled from the configured parts on one batch of documents."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from voc.topics.backends import build
+from voc.topics.config import TopicsConfig
+from voc.topics.labels import label_terms, make_label, pick_quotes, thai_share
+
+log = logging.getLogger(__name__)
+
+REPRESENTATION_WORDS = 30
+"""Words (with c-TF-IDF weights) kept per topic to match it with registry topics later."""
+
+TOPIC_TABLE_COLUMNS = [
+    "local_id", "label", "size", "top_words", "representation", "quotes", "language", "thai_share",
+]
+
+
+@dataclass
+class TopicFit:
+    """Topics of one batch: per-document local topic numbers and a table of the topics."""
+
+    assignments: np.ndarray
+    """Local topic number per input document, -1 for an outlier ("other")."""
+    probabilities: np.ndarray
+    """Cosine similarity of each document to its topic's centre (0 for outliers)."""
+    topics: pd.DataFrame
+    """One row per topic (``TOPIC_TABLE_COLUMNS``); ``top_words``/``quotes`` are lists of str,
+    ``representation`` a dict word -> c-TF-IDF weight (L2-normalised)."""
+    model: Any = field(default=None, repr=False)
+    """The fitted BERTopic (None when no document had tokens)."""
+
+    @property
+    def outlier_share(self) -> float:
+        """Share of documents in the "other" bucket."""
+        return float(np.mean(self.assignments == -1)) if len(self.assignments) else 0.0
+
+
+class _SizedClusters:
+    """Wraps a clustering: dissolves tiny clusters, applies the outlier policy, keeps similarities.
+
+    BERTopic reads ``labels_`` after ``fit``; doing the outlier policy here, before BERTopic
+    computes c-TF-IDF, keeps topic words consistent with the final assignment.
+    """
+
+    def __init__(self, inner: Any, config: TopicsConfig) -> None:
+        self.inner = inner
+        self.config = config
+
+    def fit(self, x, y=None):
+        self.inner.fit(x)
+        labels = np.asarray(self.inner.labels_).copy()
+        sizes = pd.Series(labels[labels >= 0]).value_counts()
+        labels[np.isin(labels, sizes.index[sizes < self.config.min_topic_size])] = -1
+        # Renumber kept clusters 0..k-1 so BERTopic sees no gaps.
+        kept = np.unique(labels[labels >= 0])
+        remap = {old: new for new, old in enumerate(kept)}
+        labels = np.array([remap.get(v, -1) for v in labels])
+        xs = _unit_rows(np.asarray(x, dtype=np.float64))
+        similarity = np.zeros(len(labels))
+        if len(kept):
+            centres = _unit_rows(np.vstack([xs[labels == k].mean(axis=0) for k in range(len(kept))]))
+            sims = xs @ centres.T
+            outliers = labels == -1
+            if self.config.outliers == "nearest" and outliers.any():
+                best = sims[outliers].argmax(axis=1)
+                close = sims[outliers][np.arange(len(best)), best] >= self.config.outlier_min_similarity
+                idx = np.flatnonzero(outliers)[close]
+                labels[idx] = best[close]
+            inside = labels >= 0
+            similarity[inside] = sims[inside, labels[inside]]
+        self.labels_ = labels
+        self.similarity_ = np.clip(similarity, 0.0, 1.0)
+        return self
+
+    def predict(self, x):
+        raise NotImplementedError("voc fits topics per batch; it does not predict with a fitted model")
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms == 0, 1.0, norms)
+
+
+def _bertopic_embedder(embedder: Any):
+    """Adapt a voc embedder to BERTopic's backend interface (KeyBERT/MMR embed candidate words)."""
+    from bertopic.backend import BaseEmbedder
+
+    class _Adapter(BaseEmbedder):
+        def embed(self, documents, verbose=False):
+            return embedder.embed_words(list(documents))
+
+    return _Adapter()
+
+
+def fit_topics(topic_docs: Sequence[str], texts: Sequence[str], config: TopicsConfig | None = None) -> TopicFit:
+    """Fit topics on space-joined topic tokens; ``texts`` (redacted clean text) give the quotes.
+
+    The same inputs and config give the same topics: every random part takes ``config.seed``.
+    Documents without tokens are not fitted; they are outliers.
+    """
+    cfg = config or TopicsConfig()
+    docs = [d if isinstance(d, str) else "" for d in topic_docs]
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    if len(docs) != len(texts):
+        raise ValueError(f"topic_docs has {len(docs)} items but texts has {len(texts)}; they must align")
+    assignments = np.full(len(docs), -1, dtype=int)
+    probabilities = np.zeros(len(docs))
+    fitted = np.array([i for i, d in enumerate(docs) if d.strip()], dtype=int)
+    if len(fitted) == 0:
+        return TopicFit(assignments, probabilities, pd.DataFrame(columns=TOPIC_TABLE_COLUMNS))
+
+    from bertopic import BERTopic
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    sub_docs = [docs[i] for i in fitted]
+    sub_texts = [texts[i] for i in fitted]
+    embedder = build("embedding", cfg.embedding, cfg.seed)
+    embeddings = embedder.fit_transform(sub_docs, sub_texts)
+    clusters = _SizedClusters(build("clustering", cfg.clustering, cfg.seed), cfg)
+    model = BERTopic(
+        embedding_model=_bertopic_embedder(embedder),
+        umap_model=build("reduction", cfg.reduction, cfg.seed),
+        hdbscan_model=clusters,
+        # Tokens arrive segmented (Thai has no spaces): split on whitespace only, keep case and
+        # script. scikit-learn's default token pattern breaks Thai words apart.
+        vectorizer_model=CountVectorizer(
+            tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=cfg.ngram_range
+        ),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        representation_model=build("representation", cfg.representation, cfg.seed),
+        top_n_words=max(cfg.top_n_words, REPRESENTATION_WORDS),  # labels pick from a longer list
+        # With an embedding model given, BERTopic leaves ``language`` unset, so its English-only
+        # preprocessing (drops every non-ASCII character) never runs; tests check Thai survives.
+        language="multilingual",
+    )
+    local, _ = model.fit_transform(sub_docs, embeddings=embeddings)
+    local = np.asarray(local, dtype=int)
+    assignments[fitted] = local
+    probabilities[fitted] = clusters.similarity_
+    topics = _topic_table(model, local, sub_docs, sub_texts, clusters.similarity_, cfg)
+    return TopicFit(assignments, probabilities, topics, model)
+
+
+def _topic_table(
+    model: Any, local: np.ndarray, docs: list[str], texts: list[str], similarity: np.ndarray, cfg: TopicsConfig
+) -> pd.DataFrame:
+    words = model.vectorizer_model.get_feature_names_out()
+    c_tf_idf = model.c_tf_idf_.tocsr()
+    rows = []
+    for topic in sorted(t for t in set(local.tolist()) if t >= 0):
+        members = np.flatnonzero(local == topic)
+        ranked = [w for w, score in model.topic_representations_[topic] if w and score > 0]
+        share = thai_share(docs[i] for i in members)
+        row = c_tf_idf.getrow(topic + model._outliers)
+        top = np.argsort(-row.data, kind="stable")[:REPRESENTATION_WORDS]
+        weights = {str(words[row.indices[j]]): float(row.data[j]) for j in top}
+        norm = float(np.sqrt(sum(v * v for v in weights.values()))) or 1.0
+        order = members[np.argsort(-similarity[members], kind="stable")]
+        rows.append(
+            {
+                "local_id": topic,
+                "label": make_label(label_terms(ranked, cfg.label_words, prefer_thai=share >= 0.5)),
+                "size": len(members),
+                "top_words": [w for w in ranked if w][: cfg.top_n_words],
+                "representation": {w: v / norm for w, v in weights.items()},
+                "quotes": pick_quotes(texts, order.tolist(), cfg.n_quotes, cfg.quote_max_chars),
+                "language": "th" if share >= 0.5 else ("mixed" if share > 0.1 else "en"),
+                "thai_share": share,
+            }
+        )
+    return pd.DataFrame(rows, columns=TOPIC_TABLE_COLUMNS)

@@ -1,0 +1,191 @@
+"""The topic registry across weeks: stable topic ids, labels people set, recorded merges and splits.
+
+Each week's fit numbers its topics afresh; the registry maps them to lasting ids by comparing
+c-TF-IDF word weights (which, unlike LSA or UMAP coordinates, mean the same thing in every fit).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from voc.schema import OUTLIER_TOPIC_ID
+from voc.topics.config import TopicsConfig
+from voc.topics.model import TopicFit
+from voc.topics.taxonomy import Taxonomy
+
+log = logging.getLogger(__name__)
+
+REGISTRY_COLUMNS = [
+    "topic_id", "label", "label_source", "top_words", "representation",
+    "first_seen_week", "last_seen_week", "status", "merged_into", "size_last_fit",
+]
+EVENT_COLUMNS = ["week", "event", "topic_id", "detail"]
+OUTLIER_LABEL = "other"
+
+
+@dataclass
+class RegistryUpdate:
+    """The registry after one week's fit, what changed, and where each local topic went."""
+
+    registry: pd.DataFrame
+    events: pd.DataFrame
+    local_to_topic_id: dict[int, str]
+    """Local topic number of the fit -> registry id; -1 -> ``OUTLIER_TOPIC_ID``."""
+
+    def label_of(self, topic_id: str) -> str:
+        """The label reports show for a registry id (or the "other" bucket)."""
+        if topic_id == OUTLIER_TOPIC_ID:
+            return OUTLIER_LABEL
+        return str(self.registry.loc[self.registry.topic_id == topic_id, "label"].iloc[0])
+
+
+def empty_registry() -> pd.DataFrame:
+    """A registry with no topics yet."""
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "size_last_fit" else "object") for c in REGISTRY_COLUMNS})
+
+
+def similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine similarity of two word -> weight maps."""
+    dot = sum(w * b[k] for k, w in a.items() if k in b)
+    na = float(np.sqrt(sum(w * w for w in a.values())))
+    nb = float(np.sqrt(sum(w * w for w in b.values())))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def update_registry(
+    fit: TopicFit,
+    registry: pd.DataFrame | None,
+    week: str,
+    config: TopicsConfig | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> RegistryUpdate:
+    """Match this week's topics to the registry: matched keep id and label, the rest get new ids."""
+    cfg = config or TopicsConfig()
+    reg = empty_registry() if registry is None or registry.empty else _checked(registry)
+    rows = {r["topic_id"]: dict(r) for r in reg.to_dict("records")}
+    events: list[dict] = []
+
+    def event(kind: str, topic_id: str, detail: str) -> None:
+        events.append({"week": week, "event": kind, "topic_id": topic_id, "detail": detail})
+
+    if taxonomy is not None:
+        _apply_merges(rows, taxonomy, event)
+
+    local_topics = fit.topics.to_dict("records")
+    row_ids = sorted(rows)
+    reps = [json.loads(rows[t]["representation"]) for t in row_ids]
+    sims = np.array([[similarity(lt["representation"], r) for r in reps] for lt in local_topics]).reshape(
+        len(local_topics), len(row_ids)
+    )
+    # Greedy one-to-one matching, best pair first; ties break on local number, then topic id.
+    pairs = sorted(
+        ((sims[i, j], i, j) for i in range(len(local_topics)) for j in range(len(row_ids))
+         if sims[i, j] >= cfg.match_threshold),
+        key=lambda p: (-p[0], p[1], p[2]),
+    )
+    claimed_row: dict[int, int] = {}
+    claimed_by: dict[int, int] = {}
+    for sim, i, j in pairs:
+        if i not in claimed_row and j not in claimed_by:
+            claimed_row[i], claimed_by[j] = j, i
+
+    local_to_topic_id: dict[int, str] = {-1: OUTLIER_TOPIC_ID}
+    next_number = max((int(t[1:]) for t in rows), default=0) + 1
+    for i, lt in enumerate(local_topics):
+        local = int(lt["local_id"])
+        if i in claimed_row:
+            row_id = row_ids[claimed_row[i]]
+            final = _resolve(rows, row_id)
+            via = f" via merged {row_id}" if final != row_id else ""
+            _refresh(rows[row_id], lt, week)
+            if final != row_id:
+                rows[final]["last_seen_week"] = week
+            event("matched", final, f"similarity {sims[i, claimed_row[i]]:.2f}{via}")
+        else:
+            final = f"T{next_number:04d}"
+            next_number += 1
+            rows[final] = {
+                "topic_id": final, "label": lt["label"], "label_source": "auto",
+                "first_seen_week": week, "status": "active", "merged_into": None,
+            }
+            _refresh(rows[final], lt, week)
+            near = int(np.argmax(sims[i])) if len(row_ids) else -1
+            if near >= 0 and sims[i, near] >= cfg.match_threshold:
+                # Like a claimed topic, but another local topic was closer to it: the theme split.
+                event("split", final, f"split from {_resolve(rows, row_ids[near])} (similarity {sims[i, near]:.2f})")
+            else:
+                event("new", final, f"first seen; {lt['size']} records")
+        local_to_topic_id[local] = final
+
+    # A registry topic that no local topic claimed, but that one claimed topic also resembles,
+    # was joined with it by this fit. Recorded, not made permanent: it may come back next week.
+    for j, row_id in enumerate(row_ids):
+        if j in claimed_by or rows[row_id]["status"] != "active" or not len(local_topics):
+            continue
+        i = int(np.argmax(sims[:, j]))
+        if sims[i, j] >= cfg.match_threshold and i in claimed_row:
+            into = local_to_topic_id[int(local_topics[i]["local_id"])]
+            if into != row_id:
+                event("merged", row_id, f"this week's fit covers it with {into} (similarity {sims[i, j]:.2f}); records go to {into}")
+
+    if taxonomy is not None:
+        _apply_renames(rows, taxonomy, event)
+    registry_out = pd.DataFrame([rows[t] for t in sorted(rows)], columns=REGISTRY_COLUMNS)
+    registry_out["size_last_fit"] = registry_out["size_last_fit"].fillna(0).astype("int64")
+    return RegistryUpdate(registry_out, pd.DataFrame(events, columns=EVENT_COLUMNS), local_to_topic_id)
+
+
+def _checked(registry: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in REGISTRY_COLUMNS if c not in registry.columns]
+    if missing:
+        raise ValueError(f"topic registry lacks columns {missing}; expected {REGISTRY_COLUMNS}")
+    return registry[REGISTRY_COLUMNS]
+
+
+def _refresh(row: dict, local_topic: dict, week: str) -> None:
+    """Take the latest words and size; the id, label and first week never change here."""
+    row["top_words"] = json.dumps(list(local_topic["top_words"]), ensure_ascii=False)
+    row["representation"] = json.dumps(local_topic["representation"], ensure_ascii=False, sort_keys=True)
+    row["last_seen_week"] = week
+    row["size_last_fit"] = int(local_topic["size"])
+
+
+def _resolve(rows: dict[str, dict], topic_id: str) -> str:
+    """Follow ``merged_into`` to the topic that now stands for ``topic_id``."""
+    seen = {topic_id}
+    while rows[topic_id]["status"] == "merged" and rows[topic_id]["merged_into"] in rows:
+        topic_id = rows[topic_id]["merged_into"]
+        if topic_id in seen:
+            break
+        seen.add(topic_id)
+    return topic_id
+
+
+def _apply_merges(rows: dict[str, dict], taxonomy: Taxonomy, event) -> None:
+    for merge in taxonomy.merges:
+        if merge.into not in rows:
+            log.warning("taxonomy merges into %s, which is not in the registry; merge skipped", merge.into)
+            continue
+        for source in merge.sources:
+            row = rows.get(source)
+            if row is None:
+                log.warning("taxonomy merges %s, which is not in the registry; skipped", source)
+            elif row["status"] != "merged" or row["merged_into"] != merge.into:
+                row["status"], row["merged_into"] = "merged", merge.into
+                reason = f": {merge.reason}" if merge.reason else ""
+                event("merged", source, f"taxonomy: merged into {merge.into}{reason}")
+
+
+def _apply_renames(rows: dict[str, dict], taxonomy: Taxonomy, event) -> None:
+    for topic_id, label in taxonomy.renames.items():
+        row = rows.get(topic_id)
+        if row is None:
+            log.warning("taxonomy renames %s, which is not in the registry; skipped", topic_id)
+        elif row["label"] != label or row["label_source"] != "taxonomy":
+            event("renamed", topic_id, f"{row['label']!r} -> {label!r}")
+            row["label"], row["label_source"] = label, "taxonomy"

@@ -1,0 +1,69 @@
+"""The weekly flow's entry point: fit topics on the rolling window and map them to the registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from voc.schema import OUTLIER_TOPIC_ID, TOPIC_ASSIGNMENT_COLUMNS
+from voc.topics.config import TopicsConfig
+from voc.topics.model import TopicFit, fit_topics
+from voc.topics.registry import update_registry
+from voc.topics.taxonomy import Taxonomy, load_taxonomy
+from voc.weeks import shift_week
+
+WINDOW_COLUMNS = ["record_id", "iso_week", "text_clean", "topic_tokens", "language"]
+
+
+@dataclass
+class WeekTopics:
+    """One week's topic assignments, the updated registry and what changed in it."""
+
+    assignments: pd.DataFrame
+    """``TOPIC_ASSIGNMENT_COLUMNS`` for the records of the week only (not the whole window)."""
+    registry: pd.DataFrame
+    events: pd.DataFrame
+    outlier_share: float
+    """Share of the week's records in the "other" bucket."""
+    fit: TopicFit
+
+
+def assign_week_topics(
+    window: pd.DataFrame,
+    week: str,
+    registry: pd.DataFrame | None,
+    config: TopicsConfig | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> WeekTopics:
+    """Fit on the last ``window_weeks`` weeks up to ``week``; assign every record of ``week`` a topic.
+
+    ``taxonomy`` defaults to the file at ``config.taxonomy_path`` (none when unset). Rows of the
+    window outside the configured weeks are ignored, and rows are fitted in record-id order so
+    the result does not depend on the order the store returned them in.
+    """
+    cfg = config or TopicsConfig()
+    missing = [c for c in WINDOW_COLUMNS if c not in window.columns]
+    if missing:
+        raise ValueError(f"topic window lacks columns {missing}; expected {WINDOW_COLUMNS}")
+    if taxonomy is None and cfg.taxonomy_path:
+        taxonomy = load_taxonomy(cfg.taxonomy_path)
+    weeks = {shift_week(week, -n) for n in range(cfg.window_weeks)}
+    rows = window[window.iso_week.isin(weeks)].sort_values("record_id", kind="stable").reset_index(drop=True)
+    fit = fit_topics(rows.topic_tokens.fillna("").tolist(), rows.text_clean.fillna("").tolist(), cfg)
+    update = update_registry(fit, registry, week, cfg, taxonomy)
+    topic_ids = [update.local_to_topic_id[int(a)] for a in fit.assignments]
+    labels = {t: update.label_of(t) for t in set(topic_ids)}
+    in_week = (rows.iso_week == week).to_numpy()
+    assignments = pd.DataFrame(
+        {
+            "record_id": rows.record_id[in_week].to_numpy(),
+            "iso_week": week,
+            "topic_id": [t for t, keep in zip(topic_ids, in_week) if keep],
+            "topic_label": [labels[t] for t, keep in zip(topic_ids, in_week) if keep],
+            "topic_probability": fit.probabilities[in_week],
+        },
+        columns=list(TOPIC_ASSIGNMENT_COLUMNS),
+    )
+    share = float((assignments.topic_id == OUTLIER_TOPIC_ID).mean()) if len(assignments) else 0.0
+    return WeekTopics(assignments, update.registry, update.events, share, fit)
