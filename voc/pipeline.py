@@ -102,10 +102,11 @@ def enrich_text(config: PipelineConfig, store: Store, weeks: list[str], mapper: 
     # near-duplicates need every text of the batch at once; exact duplicates are already marked
     originals = todo["duplicate_of"].isna().to_numpy()
     near: list[str | None] = [None] * len(todo)
-    if config.text.near_duplicates.enabled and originals.any():
+    if config.text.near_dup.enabled and originals.any():
         idx = [i for i, o in enumerate(originals) if o]
         found = find_near_duplicates(
-            todo["record_id"].iloc[idx].tolist(), out["text_clean"].iloc[idx].tolist(), config.text.near_duplicates
+            todo["record_id"].iloc[idx].tolist(), out["text_clean"].iloc[idx].tolist(), config.text.near_dup,
+            normalized=True,
         )
         for i, dup in zip(idx, found):
             near[i] = dup
@@ -138,7 +139,7 @@ def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str], mapp
 
 def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
     """Fit topics on the rolling window, match them to the registry, store assignments for the week."""
-    from voc.topics.model import assign_week_topics
+    from voc.topics.weekly import assign_week_topics
 
     weeks = window_weeks(week, config.topics.window_weeks)
     rec = store.enriched_records(weeks)
@@ -153,16 +154,17 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
         registry if not registry.empty else None,
         topics_cfg,
     )
-    assignments = result.assignments
     # the week itself is (re)assigned; earlier weeks keep what their own run assigned, and only
-    # records never assigned (first run, backfilled data) take this fit's topics
-    already = set(store.read_table("record_topics")["record_id"]) if not store.read_table("record_topics").empty else set()
-    keep = (assignments["iso_week"] == week) | ~assignments["record_id"].isin(already)
-    store.upsert_stage("record_topics", assignments[keep])
+    # records never assigned (a first run, backfilled data) take this fit's topics
+    assigned = store.read_table("record_topics")
+    already = set(assigned["record_id"]) if not assigned.empty else set()
+    window = result.window_assignments if result.window_assignments is not None else result.assignments
+    fill = window[(window["iso_week"] != week) & ~window["record_id"].isin(already)]
+    store.upsert_stage("record_topics", pd.concat([result.assignments, fill], ignore_index=True))
     store.replace_table("topic_registry", result.registry)
     if result.events is not None and not result.events.empty:
         store.replace_week_rows("topic_events", week, result.events.assign(iso_week=week))
-    return {"assigned": int(keep.sum()), "topics": int((result.registry["status"] == "active").sum()),
+    return {"assigned": len(result.assignments), "backfilled": len(fill), "topics": int((result.registry["status"] == "active").sum()),
             "outlier_share": float(result.outlier_share)}
 
 

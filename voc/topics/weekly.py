@@ -27,6 +27,9 @@ class WeekTopics:
     outlier_share: float
     """Share of the week's records in the "other" bucket."""
     fit: TopicFit
+    window_assignments: pd.DataFrame | None = None
+    """The same columns for every record of the fitted window, each with its own ``iso_week``: used to
+    give topics to earlier records that no run has assigned yet (a first run, backfilled data)."""
 
 
 def assign_week_topics(
@@ -55,15 +58,16 @@ def assign_week_topics(
     topic_ids = [update.local_to_topic_id[int(a)] for a in fit.assignments]
     labels = {t: update.label_of(t) for t in set(topic_ids)}
     in_week = (rows.iso_week == week).to_numpy()
-    assignments = pd.DataFrame(
+    window_assignments = pd.DataFrame(
         {
-            "record_id": rows.record_id[in_week].to_numpy(),
-            "iso_week": week,
-            "topic_id": [t for t, keep in zip(topic_ids, in_week) if keep],
-            "topic_label": [labels[t] for t, keep in zip(topic_ids, in_week) if keep],
-            "topic_probability": fit.probabilities[in_week],
+            "record_id": rows.record_id.to_numpy(),
+            "iso_week": rows.iso_week.to_numpy(),
+            "topic_id": topic_ids,
+            "topic_label": [labels[t] for t in topic_ids],
+            "topic_probability": fit.probabilities,
         },
         columns=list(TOPIC_ASSIGNMENT_COLUMNS),
     )
+    assignments = window_assignments[in_week].reset_index(drop=True)
     share = float((assignments.topic_id == OUTLIER_TOPIC_ID).mean()) if len(assignments) else 0.0
-    return WeekTopics(assignments, update.registry, update.events, share, fit)
+    return WeekTopics(assignments, update.registry, update.events, share, fit, window_assignments)

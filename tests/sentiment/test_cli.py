@@ -1,0 +1,100 @@
+"""The sentiment commands as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import typer
+from typer.testing import CliRunner
+
+from voc.sentiment.cli import app, evaluate_sentiment, models_app, train_sentiment
+
+from conftest import labelled_rows, tiny_train_config
+
+runner = CliRunner()
+
+
+def _single(command) -> typer.Typer:
+    t = typer.Typer()
+    t.command()(command)
+    return t
+
+
+def test_predict_keeps_input_columns_and_adds_scores(tiny_model_dir, tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"id": [1, 2], "comment": ["ดีมาก ชอบมาก", "แย่มาก ไม่ชอบ"], "branch": ["a", "b"]}).to_csv(src, index=False)
+    for suffix in (".parquet", ".jsonl", ".csv"):
+        out = tmp_path / f"out{suffix}"
+        res = runner.invoke(app, ["predict", "--input", str(src), "--text-column", "comment", "--output", str(out),
+                                  "--model", str(tiny_model_dir)])
+        assert res.exit_code == 0, res.output
+        assert "2 rows scored with tiny@v1" in res.output
+    df = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig")
+    assert list(df.columns[:3]) == ["id", "comment", "branch"]
+    assert {"sentiment", "sentiment_confidence", "p_positive", "p_neutral", "p_negative", "p_question"} <= set(df.columns)
+    assert list(df["sentiment"]) == ["positive", "negative"]
+
+
+def test_predict_missing_column_is_one_clear_error(tiny_model_dir, tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"body": ["x"]}).to_csv(src, index=False)
+    res = runner.invoke(app, ["predict", "--input", str(src), "--text-column", "comment", "--output",
+                              str(tmp_path / "o.csv"), "--model", str(tiny_model_dir)])
+    assert res.exit_code != 0 and "has no column 'comment'" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_predict_unknown_model_exits_1(tmp_path, models_root):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"t": ["x"]}).to_csv(src, index=False)
+    res = runner.invoke(app, ["predict", "--input", str(src), "--text-column", "t", "--output", str(tmp_path / "o.csv"),
+                              "--model", "nope"])
+    assert res.exit_code == 1 and "no sentiment model 'nope'" in res.output
+
+
+def test_evaluate_prints_f1_and_confusion(tiny_model_dir, tmp_path):
+    data = tmp_path / "eval.csv"
+    pd.DataFrame(labelled_rows()).rename(columns={"label": "gold"}).to_csv(data, index=False)
+    res = runner.invoke(_single(evaluate_sentiment), ["--model", str(tiny_model_dir), "--data", str(data),
+                                                      "--text-column", "text", "--label-column", "gold",
+                                                      "--json", str(tmp_path / "s.json")])
+    assert res.exit_code == 0, res.output
+    assert "micro-F1" in res.output and "macro-F1" in res.output and "confusion matrix" in res.output
+    scores = json.loads((tmp_path / "s.json").read_text())
+    assert f"micro-F1 {scores['micro_f1']:.4f}" in res.output
+
+
+def test_evaluate_with_label_map_and_unknown_label(tiny_model_dir, tmp_path):
+    data = tmp_path / "uci.csv"
+    pd.DataFrame({"s": ["love it", "hate it", "meh"], "y": ["1", "0", "2"]}).to_csv(data, index=False)
+    args = ["--model", str(tiny_model_dir), "--data", str(data), "--text-column", "s", "--label-column", "y",
+            "--label-map", '{"0": "negative", "1": "positive"}']
+    res = runner.invoke(_single(evaluate_sentiment), args)
+    assert res.exit_code == 1 and "row 3: unknown label '2'" in res.output
+
+
+def test_train_then_list_and_promote(tmp_path, models_root):
+    import yaml
+
+    cfg_path = tmp_path / "train.yaml"
+    cfg_path.write_text(yaml.safe_dump(tiny_train_config(tmp_path, name="cli")), encoding="utf-8")
+    res = runner.invoke(_single(train_sentiment), ["--config", str(cfg_path)])
+    assert res.exit_code == 0, res.output
+    assert (models_root / "cli-v1" / "model_card.md").is_file()
+    pipeline = tmp_path / "pipeline.yaml"
+    ref = {"path": str(tmp_path / "valid.jsonl"),
+           "label_map": {"pos": "positive", "neu": "neutral", "neg": "negative", "q": "question"}}
+    pipeline.write_text(yaml.safe_dump({"sentiment": {"model": "default", "promotion": {"reference": [ref]}}}))
+    res = runner.invoke(models_app, ["promote", "cli-v1", "--config", str(pipeline)])
+    assert res.exit_code == 0, res.output
+    assert "default sentiment model is now cli-v1" in res.output
+    res = runner.invoke(models_app, ["list"])
+    assert res.exit_code == 0 and res.output.lstrip().startswith("* cli-v1")
+
+
+def test_train_with_unknown_key_exits_1_naming_it(tmp_path):
+    cfg_path = tmp_path / "bad.yaml"
+    cfg_path.write_text("name: x\nseed: 1\nepochs: 3\ndata: {train: [{path: a.csv}]}\n", encoding="utf-8")
+    res = runner.invoke(_single(train_sentiment), ["--config", str(cfg_path)])
+    assert res.exit_code == 1 and "bad.yaml: epochs: unknown key" in res.output

@@ -1,0 +1,57 @@
+"""The shipped default model: it loads fast and scores what its card says (needs shared data)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from voc.sentiment.base import load_model
+from voc.sentiment.catalog import models_root, read_registry
+from voc.sentiment.config import wisesight_file
+from voc.sentiment.data import read_labelled
+from voc.sentiment.evaluate import evaluate_model
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+@pytest.fixture(scope="module")
+def shipped_dir():
+    default = read_registry(models_root()).get("default")
+    if not default:
+        pytest.skip("no default sentiment model in models/sentiment")
+    return models_root() / default
+
+
+def test_default_model_loads_in_under_two_seconds(shipped_dir):
+    load_model(str(shipped_dir))  # the first load also pays for imports; time a second one
+    start = time.perf_counter()
+    model = load_model("default")
+    assert time.perf_counter() - start < 2.0
+    assert model.path.resolve() == shipped_dir.resolve()
+
+
+def test_default_model_is_small_and_pickle_free(shipped_dir):
+    files = [p for p in shipped_dir.rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in files) < 50e6
+    assert not [p for p in files if p.suffix in (".pkl", ".pickle", ".joblib")]
+
+
+def test_default_model_reproduces_its_card_on_wisesight_test(shipped_dir, shared_data):
+    card = json.loads((shipped_dir / "card.json").read_text(encoding="utf-8"))
+    expected = card["metrics"]["test"]["by_source"]["wisesight-test"]
+    scores = evaluate_model(load_model("default"), read_labelled([wisesight_file("test")]))
+    assert scores["micro_f1"] == pytest.approx(expected["micro_f1"], abs=1e-9)
+    assert scores["macro_f1"] == pytest.approx(expected["macro_f1"], abs=1e-9)
+    assert scores["confusion"] == expected["confusion"]
+
+
+@pytest.mark.slow
+def test_retraining_from_the_shipped_config_reproduces_the_metrics(shipped_dir, shared_data, tmp_path):
+    from voc.sentiment.train import load_train_config, train_model
+
+    cfg = load_train_config(shipped_dir / "train_config.yaml")
+    new = train_model(cfg, tmp_path)
+    card = lambda d: json.loads((d / "card.json").read_text(encoding="utf-8"))  # noqa: E731
+    assert card(new)["metrics"] == card(shipped_dir)["metrics"]

@@ -1,0 +1,153 @@
+"""The sentiment model interface, the backend registry and ``load_model``.
+
+A model scores texts into four probabilities (positive, neutral, negative, question; they sum
+to 1). The reported label is one of positive/neutral/negative: a question counts as neutral,
+so the label is the largest of ``p_positive``, ``p_neutral + p_question`` and ``p_negative``.
+Evaluation against four-class data (wisesight) takes the argmax over the four probabilities.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from voc.registry import Registry
+from voc.schema import SENTIMENT_COLUMNS, SENTIMENT_LABELS
+from voc.sentiment.config import CANONICAL_LABELS
+
+OUTPUT_COLUMNS: list[str] = [c for c in SENTIMENT_COLUMNS if c != "record_id"]
+"""What ``predict`` returns, in this order."""
+PROBABILITY_COLUMNS: dict[str, str] = {label: f"p_{label}" for label in CANONICAL_LABELS}
+MANIFEST_FILE = "model.json"
+"""Every model directory has one: backend name, model name, version, classes."""
+
+backends: Registry[type["SentimentModel"]] = Registry("sentiment")
+"""Model classes by versioned backend name (``sentiment.linear.v1``...)."""
+
+
+class ModelNotFoundError(ValueError):
+    """A model name or path that does not lead to a model directory."""
+
+
+class SentimentModel(ABC):
+    """A trained model: ``predict`` texts into the sentiment columns."""
+
+    backend: str = ""
+    """The registry name the class is registered under."""
+
+    def __init__(self, name: str, version: str) -> None:
+        self.name = name
+        self.version = version
+        self.path: Path | None = None
+
+    @property
+    def ref(self) -> str:
+        """``name@version``, stored with every score."""
+        return f"{self.name}@{self.version}"
+
+    @abstractmethod
+    def predict_proba(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
+        """An (n, 4) array over positive, neutral, negative, question; rows sum to 1."""
+
+    @abstractmethod
+    def save_artifact(self, directory: Path) -> dict[str, Any]:
+        """Write the model's own files into ``directory``; return manifest entries to add."""
+
+    @classmethod
+    @abstractmethod
+    def load(cls, directory: Path, manifest: dict[str, Any]) -> "SentimentModel":
+        """Read a model written by ``save``."""
+
+    def predict(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> pd.DataFrame:
+        """The sentiment columns of ``voc.schema.SENTIMENT_COLUMNS`` (without record_id), one row a text."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        if languages is not None and len(languages) != len(texts):
+            raise ValueError(f"got {len(texts)} texts but {len(languages)} languages")
+        probs = self.predict_proba(texts, languages) if texts else np.zeros((0, len(CANONICAL_LABELS)))
+        return probabilities_frame(probs, self.ref)
+
+    def save(self, directory: Path, extra: dict[str, Any] | None = None) -> Path:
+        """Write the artifact and its ``model.json`` manifest into ``directory``."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        manifest = {
+            "backend": self.backend,
+            "name": self.name,
+            "version": self.version,
+            "classes": list(CANONICAL_LABELS),
+            "library_versions": library_versions(),
+        }
+        manifest.update(self.save_artifact(directory))
+        manifest.update(extra or {})
+        (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+        self.path = directory
+        return directory
+
+
+def probabilities_frame(probs: np.ndarray, model_ref: str) -> pd.DataFrame:
+    """The output table from four-class probabilities."""
+    probs = np.asarray(probs, dtype=np.float64)
+    pos, neu, neg, q = probs.T if len(probs) else np.zeros((4, 0))
+    # a question is a neutral statement of sentiment: it joins neutral for the label
+    three = np.stack([pos, neu + q, neg], axis=1) if len(probs) else np.zeros((0, 3))
+    choice = three.argmax(axis=1) if len(probs) else np.zeros(0, dtype=int)
+    labels = np.asarray(SENTIMENT_LABELS, dtype=object)[choice]
+    return pd.DataFrame(
+        {
+            "sentiment": labels,
+            "sentiment_confidence": three[np.arange(len(three)), choice] if len(probs) else np.zeros(0),
+            "p_positive": pos,
+            "p_neutral": neu,
+            "p_negative": neg,
+            "p_question": q,
+            "sentiment_model": [model_ref] * len(probs),
+        },
+        columns=OUTPUT_COLUMNS,
+    )
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that can change what a model computes."""
+    from importlib.metadata import PackageNotFoundError, version
+    import platform
+
+    out = {"python": platform.python_version()}
+    for pkg in ("numpy", "scipy", "scikit-learn", "nlpo3", "pythainlp", "torch", "transformers", "tokenizers"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    """A model directory's ``model.json``."""
+    path = Path(directory) / MANIFEST_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelNotFoundError(f"{directory} is not a sentiment model directory (no {MANIFEST_FILE})") from None
+
+
+def load_model(name_or_path: str | Path) -> SentimentModel:
+    """A model by name under ``models/sentiment`` (``default``: the promoted one) or by directory path."""
+    from voc.sentiment.catalog import resolve_model_dir
+
+    _register_builtin_backends()
+    directory = resolve_model_dir(str(name_or_path))
+    manifest = read_manifest(directory)
+    model = backends.get(manifest["backend"]).load(directory, manifest)
+    model.path = directory
+    return model
+
+
+def _register_builtin_backends() -> None:
+    # Importing a backend module registers it; the transformer module imports torch only
+    # when a model is trained or loaded, so importing it here stays cheap.
+    import voc.sentiment.linear  # noqa: F401
+    import voc.sentiment.transformer  # noqa: F401

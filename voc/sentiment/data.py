@@ -1,0 +1,149 @@
+"""Labelled data for training and evaluation: read, map labels, and say exactly what is wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from voc.sentiment.config import CANONICAL_LABELS, DataFile
+
+
+class TrainingDataError(ValueError):
+    """Labelled data that cannot be used; the message names the file and the row."""
+
+
+@dataclass
+class LabelledData:
+    """Texts with canonical labels, their language and the file each came from."""
+
+    texts: list[str]
+    labels: np.ndarray  # canonical label strings
+    languages: list[str]
+    sources: list[str]
+    files: list[dict] = field(default_factory=list)  # name, path, rows, sha256
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def subset(self, mask: np.ndarray) -> "LabelledData":
+        idx = np.flatnonzero(mask)
+        return LabelledData(
+            [self.texts[i] for i in idx],
+            self.labels[idx],
+            [self.languages[i] for i in idx],
+            [self.sources[i] for i in idx],
+            self.files,
+        )
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _format(spec: DataFile, path: Path) -> str:
+    if spec.format != "auto":
+        return spec.format
+    suffix = path.suffix.lower()
+    known = {".csv": "csv", ".tsv": "tsv", ".txt": "tsv", ".jsonl": "jsonl", ".parquet": "parquet"}
+    if suffix not in known:
+        raise TrainingDataError(f"{path}: cannot tell the format from {suffix!r}; set format: csv, tsv, jsonl or parquet")
+    return known[suffix]
+
+
+def read_frame(spec: DataFile) -> tuple[pd.DataFrame, Path]:
+    """The file as a table of strings (labels like ``1`` stay ``"1"``)."""
+    path = spec.resolved_path()
+    if not path.is_file():
+        raise TrainingDataError(f"{path}: data file not found (from path {spec.path!r})")
+    fmt = _format(spec, path)
+    header = None if spec.columns else "infer"
+    try:
+        if fmt in ("csv", "tsv"):
+            df = pd.read_csv(
+                path,
+                sep="," if fmt == "csv" else "\t",
+                header=0 if header else None,
+                names=spec.columns,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                quoting=3 if fmt == "tsv" else 0,  # TSV review files carry bare quotes
+            )
+        elif fmt == "jsonl":
+            rows = []
+            with open(path, encoding="utf-8") as f:
+                for n, line in enumerate(f, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as e:
+                        raise TrainingDataError(f"{path}: line {n}: not valid JSON ({e.msg})") from None
+            df = pd.DataFrame(rows)
+        else:
+            df = pd.read_parquet(path)
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as e:
+        raise TrainingDataError(f"{path}: cannot read as {fmt}: {e}") from None
+    return df, path
+
+
+def _as_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def read_labelled(specs: list[DataFile]) -> LabelledData:
+    """Read every file of a split; a bad row stops with its file and row number (1 = first data row)."""
+    texts: list[str] = []
+    labels: list[str] = []
+    languages: list[str] = []
+    sources: list[str] = []
+    files: list[dict] = []
+    for spec in specs:
+        df, path = read_frame(spec)
+        needed = [spec.text_column, spec.label_column] + ([spec.language_column] if spec.language_column else [])
+        missing = [c for c in needed if c not in df.columns]
+        if missing:
+            raise TrainingDataError(
+                f"{path}: missing column {', '.join(map(repr, missing))}; columns are: "
+                f"{', '.join(map(str, df.columns))} (set text_column / label_column / columns in the config)"
+            )
+        mapping = {**{c: c for c in CANONICAL_LABELS}, **spec.label_map}
+        raw_texts = [_as_text(v) for v in df[spec.text_column].tolist()]
+        raw_labels = [_as_text(v).strip() for v in df[spec.label_column].tolist()]
+        for i, (text, raw) in enumerate(zip(raw_texts, raw_labels)):
+            if not text.strip():
+                raise TrainingDataError(f"{path}: row {i + 1}: empty text in column {spec.text_column!r}")
+            if raw not in mapping and spec.default_label:
+                labels.append(spec.default_label)
+                continue
+            if raw not in mapping:
+                known = ", ".join(sorted(mapping))
+                raise TrainingDataError(
+                    f"{path}: row {i + 1}: unknown label {raw!r} in column {spec.label_column!r}; "
+                    f"known: {known} (add it to label_map)"
+                )
+            labels.append(mapping[raw])
+        texts.extend(raw_texts)
+        if spec.language_column:
+            languages.extend(_as_text(v) or "other" for v in df[spec.language_column].tolist())
+        else:
+            languages.extend([spec.language] * len(raw_texts) if spec.language else guess_languages(raw_texts))
+        sources.extend([spec.display_name] * len(raw_texts))
+        files.append({"name": spec.display_name, "path": spec.path, "rows": len(raw_texts), "sha256": file_sha256(path)})
+    return LabelledData(texts, np.asarray(labels, dtype=object), languages, sources, files)
+
+
+def guess_languages(texts: list[str]) -> list[str]:
+    """``th`` for text with Thai script, else ``en`` (enough to split metrics by language)."""
+    return ["th" if any("\u0e00" <= ch <= "\u0e7f" for ch in t) else "en" for t in texts]

@@ -1,0 +1,39 @@
+"""Regular expressions shared by the text layer (one place, so every step agrees on a URL or an emoji)."""
+
+from __future__ import annotations
+
+import re
+
+THAI_CHARS = "\u0e00-\u0e7f"
+THAI_RE = re.compile(f"[{THAI_CHARS}]")
+LATIN_LETTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+PLACEHOLDERS = ("<PHONE>", "<EMAIL>", "<THAI_ID>", "<CARD>", "<PERSON>")
+PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
+
+# A URL starts with a scheme or www. and runs to whitespace or a character that cannot be in
+# a URL written in text; a trailing full stop/comma/bracket belongs to the sentence, not the URL.
+URL_BODY = r"[^\s<>\"'\u0e00-\u0e7f]*[^\s<>\"'\u0e00-\u0e7f.,;:!?)\]}]"
+# Boundaries are ASCII classes, not \b or \w: Thai letters are \w, and Thai writers put no
+# space between a word and an email or URL ("ส่งมาที่abc@gmail.comนะคะ").
+URL_RE = re.compile(rf"(?<![A-Za-z0-9@.])(?:https?://|www\.)(?:{URL_BODY})?", re.IGNORECASE)
+# Possessive runs (*+, ++): a long run of letters that is not an email must fail in linear time.
+_LABEL = r"[A-Za-z0-9]++(?:-++[A-Za-z0-9]++)*+"
+EMAIL_RE = re.compile(
+    rf"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*+@{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,}}(?![A-Za-z0-9])"
+)
+MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z0-9_.]*[A-Za-z0-9_]")
+HASHTAG_RE = re.compile(rf"(?<![\w#&])#[\w{THAI_CHARS}]+")
+
+# Laughter: Thai write 5 ("ha") three or more times; standalone, so prices (15555, 5,555) and
+# phone numbers (555-5555) are not it.
+LAUGHTER_RE = re.compile(r"(?<![\d.,\-])5{3,}(?![\d.,\-:/])")
+LAUGHTER_TOKEN = "555"
+
+_EMOJI_BASE = (
+    "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u3030\u303d\u3297\u3299"
+)
+_EMOJI_MOD = "\ufe0f\U0001f3fb-\U0001f3ff"
+EMOJI_RE = re.compile(
+    rf"[{_EMOJI_BASE}][{_EMOJI_MOD}]*(?:\u200d[{_EMOJI_BASE}][{_EMOJI_MOD}]*)*"
+)

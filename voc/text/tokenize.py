@@ -1,0 +1,314 @@
+"""Word tokens of Thai, English and mixed text, and the filtered view topic models read.
+
+Text is split into script runs: Thai runs go to PyThaiNLP's segmenter (engine from config),
+everything else to spaCy's English tokenizer (a blank pipeline: nothing is downloaded).
+URLs, emails, @mentions, #hashtags, emoji, laughter (``555``) and voc's placeholders
+(``<PHONE>``) are single tokens. Every heavy resource is loaded once, on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import re
+from typing import Callable
+
+from voc.text.config import THAI_ENGINES, TokenizeConfig
+from voc.text.normalize import normalize
+from voc.text.patterns import (
+    EMAIL_RE,
+    EMOJI_RE,
+    HASHTAG_RE,
+    LATIN_LETTER_RE,
+    LAUGHTER_RE,
+    LAUGHTER_TOKEN,
+    MENTION_RE,
+    PLACEHOLDER_RE,
+    PLACEHOLDERS,
+    THAI_CHARS,
+    URL_RE,
+)
+
+_DEFAULT = TokenizeConfig()
+
+# Atomic tokens first (a URL may hold Thai-looking text, a hashtag may be Thai), then Thai runs;
+# Thai runs span single spaces so one segmenter call reads a whole Thai phrase.
+_SEGMENT_RE = re.compile(
+    rf"(?P<atom>{PLACEHOLDER_RE.pattern}|{URL_RE.pattern}|{EMAIL_RE.pattern}|{MENTION_RE.pattern}"
+    rf"|{HASHTAG_RE.pattern}|{LAUGHTER_RE.pattern}|{EMOJI_RE.pattern})"
+    rf"|(?P<thai>[{THAI_CHARS}]+(?:\s+[{THAI_CHARS}]+)*)",
+    re.IGNORECASE,
+)
+# Thai, spaces, and Latin words / numbers that do not touch each other ("mazda2" does not pass).
+# Possessive quantifiers: a failed match must not retry every way of cutting a long run.
+_PLAIN_TEXT_RE = re.compile(rf"(?:[{THAI_CHARS} ]++|[A-Za-z]++(?![0-9])|[0-9]++(?![A-Za-z]))*+")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]+")
+_THAI_RUN_RE = re.compile(rf"([{THAI_CHARS}]+(?:\s+[{THAI_CHARS}]+)*)")
+_EMOJI_START_RE = re.compile(EMOJI_RE.pattern[: EMOJI_RE.pattern.index("]") + 1])
+_NUMBER_RE = re.compile(r"[+-]?[\d.,:/%]*\d[\d.,:/%]*(?:st|nd|rd|th|k|m|am|pm|x)?", re.IGNORECASE)
+_ENGLISH_LANGUAGES = frozenset({"en", "mixed", "th"})
+_PLACEHOLDER_SET = frozenset(PLACEHOLDERS)
+_DROP_PREFIXES = ("http", "www", "@")
+
+
+def tokenize(
+    text: str,
+    language: str | None = None,
+    config: TokenizeConfig | None = None,
+    *,
+    normalized: bool = False,
+) -> list[str]:
+    """Split ``text`` into word tokens (surface forms, whitespace dropped, emoji kept).
+
+    Args:
+        text: raw or clean text; it is normalized first unless ``normalized`` is True.
+        language: unused for splitting (script runs decide); kept for symmetry with ``topic_tokens``.
+        config: tokenizer settings (Thai engine).
+        normalized: the caller already ran ``normalize`` (the pipeline does), skip it.
+
+    Total: never raises; ``None`` gives ``[]``.
+    """
+    del language  # splitting depends on script, not on the record's language
+    cfg = config or _DEFAULT
+    if not isinstance(text, str):
+        return []
+    if not normalized:
+        text = normalize(text)
+    if not text:
+        return []
+    return _split(text, cfg.engine)
+
+
+def topic_tokens(
+    text: str,
+    language: str | None = None,
+    config: TokenizeConfig | None = None,
+    *,
+    normalized: bool = False,
+    tokens: list[str] | None = None,
+) -> list[str]:
+    """Tokens for topic models: no stopwords, punctuation, numbers, laughter, URLs or placeholders.
+
+    English (Latin-script) tokens are lowercased and lemmatized unless ``language`` is
+    ``"other"`` (Malay or romanized Thai must not be lemmatized as English). Hashtags keep
+    their word without ``#``. Pass ``tokens`` when ``tokenize`` already ran on the same text.
+    Total: never raises.
+    """
+    cfg = config or _DEFAULT
+    if tokens is None:
+        tokens = tokenize(text, language, cfg, normalized=normalized)
+    lemmatize = cfg.lemmatize_english and (language is None or language in _ENGLISH_LANGUAGES)
+    # Token -> topic term is a pure function of the settings; tokens follow Zipf's law, so a
+    # per-settings cache answers almost every lookup (this loop dominated the layer's time).
+    key = (lemmatize, cfg.keep_emoji_in_topics, cfg.min_topic_token_chars,
+           tuple(cfg.domain_stopwords), tuple(cfg.keep_words))
+    cache = _TOPIC_CACHES.get(key)
+    if cache is None:
+        cache = _TOPIC_CACHES[key] = {}
+    terms = [cache.get(token, _MISSING) for token in tokens]
+    if _MISSING in terms:
+        stop = _stopwords(key[3], key[4])
+        for i, token in enumerate(tokens):
+            if terms[i] is _MISSING:
+                term = _topic_term(token, lemmatize, cfg.keep_emoji_in_topics)
+                if term is not None and (len(term) < cfg.min_topic_token_chars or term in stop):
+                    term = None
+                if len(cache) < _TOPIC_CACHE_MAX:
+                    cache[token] = term
+                terms[i] = term
+    return [term for term in terms if term is not None]
+
+
+_MISSING = object()
+_TOPIC_CACHE_MAX = 500_000
+_TOPIC_CACHES: dict[tuple, dict[str, str | None]] = {}
+
+
+def _topic_term(token: str, lemmatize: bool, keep_emoji: bool) -> str | None:
+    """The form a token takes in the topic view, or None when it is dropped."""
+    if not token or token.isspace():
+        return None
+    first = token[0]
+    if first == "#" and len(token) > 1:
+        token = token[1:]
+    elif first == "<" and token in _PLACEHOLDER_SET:
+        return None
+    elif token.startswith(_DROP_PREFIXES) and (URL_RE.match(token) or MENTION_RE.match(token)):
+        return None
+    if token == LAUGHTER_TOKEN or LAUGHTER_RE.fullmatch(token):
+        return None
+    if not _has_word_char(token):
+        return token if keep_emoji and EMOJI_RE.fullmatch(token) else None
+    if _NUMBER_RE.fullmatch(token):
+        return None
+    if EMAIL_RE.fullmatch(token):
+        return None
+    if token.isascii() or not _is_thai(token):
+        lower = token.lower()
+        return _lemma(lower) if lemmatize else lower
+    return token
+
+
+def _has_word_char(token: str) -> bool:
+    return any(ch.isalnum() for ch in token)
+
+
+def _is_thai(token: str) -> bool:
+    return "\u0e00" <= token[0] <= "\u0e7f"
+
+
+def _split(text: str, engine: str) -> list[str]:
+    segment_thai = _thai_segmenter(engine)
+    tokens: list[str] = []
+    if _PLAIN_TEXT_RE.fullmatch(text) and not _has_exception_word(text):
+        # Thai, plain Latin words and plain numbers only: the segmenter splits these exactly as
+        # the run-by-run path does (checked on the wisesight texts), in one call.
+        return [t for t in segment_thai(text) if not t.isspace()]
+    if not _may_hold_atoms(text):
+        # re.split with one group alternates non-Thai and Thai pieces, without match objects.
+        for i, piece in enumerate(_THAI_RUN_RE.split(text)):
+            if i % 2:
+                tokens.extend([t for t in segment_thai(piece) if not t.isspace()])
+            elif piece:
+                tokens.extend(_other_tokens(piece))
+        return tokens
+    pos = 0
+    for match in _SEGMENT_RE.finditer(text):
+        start, end = match.span()
+        if start > pos:
+            tokens.extend(_other_tokens(text[pos:start]))
+        if match.lastgroup == "thai":
+            tokens.extend([t for t in segment_thai(match.group()) if not t.isspace()])
+        else:
+            tokens.append(match.group())
+        pos = end
+    if pos < len(text):
+        tokens.extend(_other_tokens(text[pos:]))
+    return tokens
+
+
+def _has_exception_word(text: str) -> bool:
+    """Whether a Latin word is one spaCy splits by its exception table ("cannot", "gonna")."""
+    exceptions = _tokenizer_exceptions()
+    return any(word in exceptions for word in _LATIN_WORD_RE.findall(text))
+
+
+def _may_hold_atoms(text: str) -> bool:
+    """Cheap test for URLs, emails, mentions, hashtags, placeholders, laughter or emoji.
+
+    The full segment pattern tries each atom at every character; most texts hold none.
+    """
+    return (
+        "@" in text or "#" in text or "<" in text or "://" in text or "ww" in text or "WW" in text
+        or "555" in text or _EMOJI_START_RE.search(text) is not None
+    )
+
+
+def _other_tokens(run: str) -> list[str]:
+    """Tokens of a run that is neither Thai nor an atom: English via spaCy, else numbers/symbols."""
+    cached = _RUN_CACHE.get(run)
+    if cached is not None:
+        return cached  # runs repeat a lot: brand names, numbers, " 555 "; a spaCy Doc is costly
+    if run.isspace():
+        tokens: list[str] = []
+    elif not LATIN_LETTER_RE.search(run):
+        # Numbers, punctuation and other scripts between Thai words: no English rules apply.
+        tokens = [m.group() for m in _OTHER_TOKEN_RE.finditer(run)]
+    else:
+        simple = _simple_split(run)
+        tokens = simple if simple is not None else [t.text for t in _spacy_tokenizer()(run) if not t.is_space]
+    if len(run) <= 64 and len(_RUN_CACHE) < _RUN_CACHE_MAX:
+        _RUN_CACHE[run] = tokens
+    return tokens
+
+
+_RUN_CACHE: dict[str, list[str]] = {}
+_RUN_CACHE_MAX = 200_000
+_OTHER_TOKEN_RE = re.compile(r"[+-]?\d+(?:[.,:/-]\d+)*%?|\w+|([^\w\s])\1*")
+_SIMPLE_RUN_RE = re.compile(r"[A-Za-z0-9 ]*")
+_NON_SPACE_RE = re.compile(r"\S+")
+
+
+def _simple_split(text: str) -> list[str] | None:
+    """Whitespace split when spaCy would give the same (plain words and numbers, no exceptions).
+
+    Most Latin runs inside Thai text are one plain word ("iPhone", "wifi"); building a spaCy
+    Doc for them costs more than segmenting the Thai around them.
+    """
+    if not _SIMPLE_RUN_RE.fullmatch(text):
+        return None
+    words = text.split()
+    exceptions = _tokenizer_exceptions()
+    for word in words:
+        if word in exceptions or not (word.isalpha() or word.isdigit()):
+            return None
+    return words
+
+
+@functools.cache
+def _tokenizer_exceptions() -> frozenset[str]:
+    return frozenset(_spacy_tokenizer().rules)
+
+
+@functools.cache
+def _spacy_tokenizer() -> Callable:
+    import spacy
+
+    nlp = spacy.blank("en")
+    for placeholder in PLACEHOLDERS:
+        nlp.tokenizer.add_special_case(placeholder, [{"ORTH": placeholder}])
+    return nlp.tokenizer
+
+
+@functools.cache
+def _thai_segmenter(engine: str) -> Callable[[str], list[str]]:
+    if engine not in THAI_ENGINES:
+        raise ValueError(f"unknown Thai engine {engine!r}; known: {', '.join(THAI_ENGINES)}")
+    if engine == "nlpo3":
+        # nlpo3 directly: PyThaiNLP's word_tokenize wrapper costs as much as the segmenting.
+        import nlpo3
+        from pythainlp.tokenize import nlpo3 as pythainlp_nlpo3
+
+        pythainlp_nlpo3._ensure_default_dict_loaded()
+        dict_name = pythainlp_nlpo3._NLPO3_DEFAULT_DICT_NAME
+
+        def segment(text: str) -> list[str]:
+            try:
+                return nlpo3.segment(text, dict_name)
+            except Exception:  # a Rust-side panic on odd input must not stop a weekly run
+                return text.split()
+
+        return segment
+    from pythainlp.tokenize import word_tokenize
+
+    def segment_newmm(text: str) -> list[str]:
+        return word_tokenize(text, engine="newmm", keep_whitespace=False)
+
+    return segment_newmm
+
+
+@functools.lru_cache(maxsize=None)
+def _lemma(word: str) -> str:
+    return _lemma_table().get(word, word)
+
+
+@functools.cache
+def _lemma_table() -> dict[str, str]:
+    # Read spacy-lookups-data's English lookup table straight into a dict: spaCy's own Table
+    # hashes every key through its string store, which is slower and needs a Language object.
+    from importlib.resources import files
+
+    data = files("spacy_lookups_data").joinpath("data", "en_lemma_lookup.json.gz")
+    with gzip.open(data.open("rb"), "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@functools.cache
+def _stopwords(domain: tuple[str, ...], keep: tuple[str, ...]) -> frozenset[str]:
+    from pythainlp.corpus import thai_stopwords
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    domain_words = {normalize(w).lower() for w in domain}
+    keep_words = {normalize(w).lower() for w in keep}
+    return (frozenset(thai_stopwords()) - keep_words) | frozenset(STOP_WORDS) | domain_words
