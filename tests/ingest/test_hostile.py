@@ -7,45 +7,14 @@ import json
 import pytest
 
 from voc.config import load_config
+from voc.demo.hostile import hostile_sources_yaml, write_hostile_corpus
 from voc.pipeline import ingest_all
 from voc.store import open_store
 
-GOOD = "id,text,time\n"
-
-
-def write_corpus(d):
-    d.mkdir()
-    (d / "ragged.csv").write_text(GOOD + "1,ok,2026-11-20\n2,a,b,c,d\n3\n", encoding="utf-8")
-    (d / "quotes.csv").write_text(GOOD + '4,"never closed,2026-11-20\n5,after the bad quote,2026-11-20\n', encoding="utf-8")
-    (d / "nul.csv").write_bytes((GOOD + "6,fine row,2026-11-20\n7,bad\x00row,2026-11-20\n8,fine too,2026-11-20\n"
-                                 + "".join(f"{100 + i},filler row {i},2026-11-20\n" for i in range(40))).encode())
-    (d / "tis620.csv").write_bytes((GOOD + "9,ส่งของช้ามาก,2026-11-20\n").encode("cp874"))
-    (d / "utf16.csv").write_bytes((GOOD + "10,บริการดี,2026-11-20\n").encode("utf-16"))
-    (d / "binary.csv").write_bytes(bytes(range(256)) * 20)
-    (d / "empty.csv").write_bytes(b"")
-    (d / "long.csv").write_text(GOOD + "11," + "ก" * 1_000_000 + ",2026-11-20\n12," + "x" * 100_000 + ",2026-11-20\n",
-                                encoding="utf-8")
-    (d / "dates.csv").write_text(
-        GOOD + "13,พ.ศ. ไทย,29/11/2569\n14,thai month,29 พฤศจิกายน 2569 10:30\n15,impossible,2026-02-30\n"
-        "16,not a date,yesterday-ish\n", encoding="utf-8")
-    (d / "odd_text.csv").write_text(GOOD + "17,😡😡😡,2026-11-20\n18,\u200b\u200c\u200d,2026-11-20\n19,   ,2026-11-20\n",
-                                    encoding="utf-8")
-
-
 def test_hostile_folder_completes_with_every_row_accounted_for(tmp_path):
-    write_corpus(tmp_path / "in")
-    (tmp_path / "j").mkdir()
-    (tmp_path / "j" / "wrong_types.jsonl").write_text(
-        "\n".join([json.dumps({"id": 1, "text": ["a", "list"], "time": "2026-11-20"}),
-                   json.dumps({"id": 2, "text": 12345, "time": "2026-11-20"}),
-                   json.dumps({"id": 3, "text": "fine", "time": {"nested": True}}),
-                   "[1, 2, 3]", "{not json", json.dumps({"id": 4, "text": "ok json", "time": "2026-11-20"})]) + "\n",
-        encoding="utf-8")
+    write_hostile_corpus(tmp_path / "in")
     cfg = tmp_path / "p.yaml"
-    cfg.write_text("sources:\n"
-                   "  - {name: files, path: 'in/*.csv', channel: review, columns: {text: text, created_at: time, id: id}}\n"
-                   "  - {name: json, path: 'j/*.jsonl', channel: forum, columns: {text: text, created_at: time, id: id}}\n",
-                   encoding="utf-8")
+    cfg.write_text("sources:\n" + hostile_sources_yaml(tmp_path / "in", tmp_path), encoding="utf-8")
     config = load_config(cfg)
     with open_store("duckdb", config.store_path) as st:
         recs = ingest_all(config, st, "run")
@@ -60,7 +29,7 @@ def test_hostile_folder_completes_with_every_row_accounted_for(tmp_path):
         assert expected in reasons, expected
     # Buddhist-era and Thai-month dates are read, not quarantined
     by_sid = {json.loads(m)["source_id"]: w for m, w in zip(rows["metadata"], rows["iso_week"])}
-    assert by_sid["13"] == "2026-W48" and by_sid["14"] == "2026-W48"
+    assert by_sid["h13"] == "2026-W47" and by_sid["h14"] == "2026-W47"
     # the 1 MB field is kept (cut to a bound, noted in metadata), not dropped
     long_meta = json.loads(rows.loc[rows["text"].str.startswith("กกก"), "metadata"].iloc[0])
     assert long_meta["truncated_from_chars"] == 1_000_000

@@ -11,7 +11,7 @@ from voc.sentiment.catalog import PromotionRefused, list_models, promote, read_r
 from voc.sentiment.config import DataFile, PromotionConfig, TrainConfig
 from voc.sentiment.train import train_model
 
-from conftest import labelled_rows, tiny_train_config, write_jsonl
+from sentiment_data import labelled_rows, tiny_train_config, write_jsonl
 
 
 def _train(tmp_path, name, shuffle_labels=False):

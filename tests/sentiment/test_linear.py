@@ -12,7 +12,7 @@ from voc.sentiment.base import OUTPUT_COLUMNS, load_model
 from voc.sentiment.config import TrainConfig
 from voc.sentiment.train import TrainConfigError, load_train_config, train_model
 
-from conftest import tiny_train_config
+from sentiment_data import tiny_train_config
 
 
 def test_model_directory_has_artifact_card_and_no_pickle(tiny_model_dir):
@@ -89,7 +89,7 @@ def test_logistic_classifier_option(tmp_path):
 
 
 def test_two_label_data_never_predicts_the_missing_labels(tmp_path):
-    from conftest import write_jsonl
+    from sentiment_data import write_jsonl
 
     rows = [{"text": t, "label": "1"} for t in ("great phone", "love it", "works great", "excellent")]
     rows += [{"text": t, "label": "0"} for t in ("broke fast", "hate it", "awful battery", "terrible")]
@@ -111,7 +111,7 @@ def test_training_config_errors_name_the_file_and_key(tmp_path):
 
 
 def test_bad_training_data_stops_before_writing_a_model(tmp_path):
-    from conftest import write_jsonl
+    from sentiment_data import write_jsonl
     from voc.sentiment.data import TrainingDataError
 
     path = write_jsonl(tmp_path / "t.jsonl", [{"text": "ดี", "label": "pos"}, {"text": "แย่", "label": "??"}])

@@ -11,7 +11,7 @@ from voc.sentiment.base import OUTPUT_COLUMNS, load_model
 from voc.sentiment.config import TrainConfig
 from voc.sentiment.train import train_model
 
-from conftest import labelled_rows, tiny_train_config
+from sentiment_data import labelled_rows, tiny_train_config
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from voc.sentiment.cli import app, evaluate_sentiment, models_app, train_sentiment
 
-from conftest import labelled_rows, tiny_train_config
+from sentiment_data import labelled_rows, tiny_train_config
 
 runner = CliRunner()
 

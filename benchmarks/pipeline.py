@@ -1,0 +1,97 @@
+"""End-to-end weekly run on synthetic data: per-stage throughput and peak memory at 10k / 100k / 1M messages.
+
+Messages come from the demo generator (Thai / English / mixed, all four channels), spread over 8 weeks
+with the report week last; every stage of the weekly flow runs on the library functions (the Prefect
+wrapper adds a constant 15-20 s of server start-up, not measured here).
+Targets on the 2-core machine: 100k in <= 180 s with peak RSS <= 4 GB; 1M in <= 30 min, <= 12 GB.
+Usage: python benchmarks/pipeline.py [--sizes 10000 100000] [--json bench-results/pipeline.json]
+Each size runs in its own subprocess so peak RSS is per size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import REPO, peak_rss_mb, write_json
+
+WEEK = "2026-W47"
+
+
+def one_size(n: int, workdir: Path) -> dict:
+    from voc import pipeline
+    from voc.config import load_config
+    from voc.demo.generate import write_demo
+    from voc.ingest.run import new_run_id
+
+    t = time.perf_counter()
+    cfg_path = write_demo(workdir, WEEK, n_weeks=8, total=n, seed=21)
+    gen_s = time.perf_counter() - t
+    config = load_config(cfg_path)
+    stages: dict[str, float] = {}
+    run_id = new_run_id()
+    with pipeline.open_pipeline_store(config) as store:
+        weeks = pipeline.window_weeks(WEEK, max(config.topics.window_weeks, config.insights.history_weeks + 1))
+        t0 = time.perf_counter()
+        recs = pipeline.ingest_all(config, store, run_id, WEEK)
+        stages["ingest"] = time.perf_counter() - t0
+        t = time.perf_counter()
+        n_text = pipeline.enrich_text(config, store, weeks)
+        stages["text"] = time.perf_counter() - t
+        t = time.perf_counter()
+        n_sent = pipeline.score_sentiment(config, store, weeks)
+        stages["sentiment"] = time.perf_counter() - t
+        t = time.perf_counter()
+        topics = pipeline.assign_topics(config, store, WEEK)
+        stages["topics"] = time.perf_counter() - t
+        t = time.perf_counter()
+        files = pipeline.write_weekly_tables(config, store, WEEK, run_id)
+        stages["tables_and_exports"] = time.perf_counter() - t
+        total = time.perf_counter() - t0
+        read = sum(r.read for r in recs)
+    return {
+        "messages": n, "records_read": read, "generate_inputs_s": round(gen_s, 1),
+        "stages_s": {k: round(v, 1) for k, v in stages.items()},
+        "per_s": {"ingest": round(read / stages["ingest"]), "text": round(n_text / max(stages["text"], 1e-9)),
+                  "sentiment": round(n_sent / max(stages["sentiment"], 1e-9))},
+        "topics": topics, "export_files": len(files),
+        "end_to_end_s": round(total, 1), "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--json", default="bench-results/pipeline.json")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: run one size in this process
+    args = ap.parse_args()
+    if args.one:
+        with tempfile.TemporaryDirectory() as d:
+            print(json.dumps(one_size(args.one, Path(d))))
+        return
+    results = []
+    for n in args.sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(n)], cwd=REPO, capture_output=True, text=True)
+        if out.returncode != 0:
+            print(out.stderr[-3000:])
+            raise SystemExit(f"size {n} failed")
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        results.append(r)
+        target = {100_000: (180, 4096), 1_000_000: (1800, 12288)}.get(n)
+        verdict = ""
+        if target:
+            ok = r["end_to_end_s"] <= target[0] and r["peak_rss_mb"] <= target[1]
+            verdict = f"  target <= {target[0]} s, <= {target[1]} MiB: {'OK' if ok else 'MISSED'}"
+        print(f"{n:>9,} messages: end to end {r['end_to_end_s']:7.1f} s, peak RSS {r['peak_rss_mb']:6,} MiB{verdict}")
+        print("            stages (s): " + ", ".join(f"{k} {v}" for k, v in r["stages_s"].items()))
+        print("            throughput (/s): " + ", ".join(f"{k} {v:,}" for k, v in r["per_s"].items()))
+    write_json(args.json, {"results": results})
+
+
+if __name__ == "__main__":
+    main()
