@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 
 from voc import pipeline
 from voc.config import PipelineConfig, load_config
-from voc.ingest.run import Reconciliation, ingest_source, new_run_id, record_failure
+from voc.ingest.run import ingest_source, new_run_id, record_failure
 from voc.store import Store
 from voc.weeks import last_complete_week, parse_week, week_range
 

@@ -144,6 +144,20 @@ def read_yaml(path: Path) -> dict:
     return data
 
 
+def load_yaml_model(path: str | Path, model_cls: type[BaseModel], what: str = "config",
+                    error_cls: type[Exception] = ConfigError):
+    """Read a YAML file and validate it as ``model_cls``; errors name the file and the key."""
+    path = Path(path)
+    try:
+        data = read_yaml(path)
+    except ConfigError as e:
+        raise error_cls(str(e).replace("config file not found", f"{what} not found")) from None
+    try:
+        return model_cls.model_validate(data)
+    except ValidationError as e:
+        raise error_cls(format_validation_error(e, str(path))) from None
+
+
 def load_config(path: str | Path, overrides: list[str] | None = None) -> PipelineConfig:
     """Read and validate a pipeline YAML; unknown keys are errors naming the key and file."""
     path = Path(path)

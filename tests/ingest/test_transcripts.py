@@ -1,6 +1,5 @@
 import json
 
-import pytest
 
 from voc.config import load_config
 from voc.ingest.run import ingest_source

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from voc.config import load_config
 from voc.demo.generate import PLANTED, write_demo
 from voc.paths import REPO_ROOT
 from voc.store import open_store

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 import yaml
-from pydantic import ValidationError
 
+from voc.config import ConfigError
 from voc.sentiment.base import backends, library_versions
 from voc.sentiment.catalog import CARD_FILE, models_root, next_version_dir
 from voc.sentiment.config import TrainConfig
@@ -30,30 +30,15 @@ from voc.sentiment.evaluate import confusion_table, evaluate_model
 log = logging.getLogger("voc.sentiment")
 
 
-class TrainConfigError(ValueError):
+class TrainConfigError(ConfigError):
     """A training config that cannot be used; the message names the file and the key."""
 
 
 def load_train_config(path: str | Path) -> TrainConfig:
     """Read and validate a training YAML; unknown keys are errors naming the key and the file."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise TrainConfigError(f"training config not found: {path}") from None
-    except yaml.YAMLError as e:
-        raise TrainConfigError(f"{path}: not valid YAML: {e}") from None
-    if not isinstance(data, dict):
-        raise TrainConfigError(f"{path}: the top level must be a mapping of keys")
-    try:
-        return TrainConfig.model_validate(data)
-    except ValidationError as e:
-        lines = []
-        for err in e.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-            lines.append(f"{path}: {loc}: {msg}")
-        raise TrainConfigError("\n".join(lines)) from None
+    from voc.config import load_yaml_model
+
+    return load_yaml_model(path, TrainConfig, "training config", TrainConfigError)
 
 
 def seed_everything(seed: int) -> None:
