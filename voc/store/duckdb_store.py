@@ -73,6 +73,8 @@ def _prepare(df: pd.DataFrame, types: dict[str, str] | None = None) -> pd.DataFr
     for c in out.columns:
         t = (types or {}).get(c) or _sql_type(out[c])
         if t == "VARCHAR":
+            if pd.api.types.infer_dtype(out[c], skipna=True) in ("string", "empty"):
+                continue  # already text (or all null): nothing to convert
             out[c] = pd.Series([_as_text(v) for v in out[c]], index=out.index, dtype=object)
         elif t == "DOUBLE":
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
