@@ -22,11 +22,14 @@ from _common import REPO, write_json
 
 WEEK = "2026-W47"
 TABLES = ("topic_week", "sentiment_week", "emerging_topics", "drivers", "data_quality")
+# digit runs inside identifiers (hex hashes) or decimals (0.123...) are not personal data: require that a
+# run stands alone, neither glued to letters/digits/underscores nor to a decimal point
 PII_PATTERNS = {
     "EMAIL": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
-    "PHONE": re.compile(r"(?<!\d)0[689]\d-?\d{3}-?\d{4}(?!\d)"),
-    "DIGITS13_19": re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)"),
+    "PHONE": re.compile(r"(?<![\w.])0[689]\d-?\d{3}-?\d{4}(?![\w.])"),
+    "DIGITS13_19": re.compile(r"(?<![\w.])\d(?:[ -]?\d){12,18}(?![\w.])"),
 }
+HASH_COLUMNS = {"record_id", "author_key", "dedup_key", "duplicate_of", "near_dup_of", "run_id"}
 
 
 def luhn(d: str) -> bool:
@@ -77,6 +80,8 @@ def scan_outputs(work: Path) -> dict[str, int]:
             continue  # holds the author-hash salt only
         df = con.execute(f'SELECT * FROM "{table}"').df()
         for col in df.columns:
+            if col in HASH_COLUMNS:
+                continue  # hex digests, scanned for nothing but shape
             if df[col].dtype == object or str(df[col].dtype).startswith("str"):
                 add(f"store.{table}.{col}", "\n".join(df[col].dropna().astype(str)))
     con.close()
