@@ -12,7 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from voc.demo.themes import (
-    AGENT_LINES, BRANCHES, CLOSERS, NOTE_ACTIONS, NOTE_TEMPLATES, OPENERS, THEME_PRODUCT, THEMES,
+    AGENT_LINES, AREAS, AREAS_EN, BRANCHES, CLOSERS, CONTEXTS, NOTE_ACTIONS, NOTE_TEMPLATES, OPENERS, PHONES,
+    THEME_PRODUCT, THEMES,
 )
 from voc.weeks import shift_week, week_start
 
@@ -87,6 +88,12 @@ def compose(rng: random.Random, theme: str, lang: str, tone: str, with_pii: bool
     filled = [c.format(n=rng.randint(2, 9), amount=rng.choice([120, 250, 399, 560, 899]),
                        branch=rng.choice(BRANCHES)) for c in clauses]
     sep = " " if lang != "en" else ", "
+    if rng.random() < 0.85:
+        context = rng.choice(CONTEXTS[lang]).format(
+            h=rng.randint(1, 12), d=rng.randint(1, 28), y=rng.randint(1, 15), n=rng.randint(2, 9),
+            area=rng.choice(AREAS), area_en=rng.choice(AREAS_EN), phone=rng.choice(PHONES),
+            amount=rng.choice([299, 399, 499, 599, 799, 999, 1299]))
+        filled.insert(rng.randint(0, len(filled)), context)
     text = rng.choice(OPENERS[lang]) + sep.join(filled) + rng.choice(CLOSERS[tone][lang])
     if with_pii:
         text += pii_snippet(rng, lang)

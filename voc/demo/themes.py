@@ -110,3 +110,15 @@ NOTE_ACTIONS = {
     "th": ["ลองรีสตาร์ตเครื่อง", "ส่งเรื่องให้ทีมเทคนิค", "ตรวจสอบบิลย้อนหลัง", "นัดช่างเข้าไปดู"],
     "en": ["restart the device", "escalate to the technical team", "review the past invoices", "book a technician visit"],
 }
+
+# personal details customers add; with the numbers in them they keep two messages from being copies
+CONTEXTS = {
+    "th": ["เมื่อวานตอน {h} โมง", "ตั้งแต่วันที่ {d}", "เป็นลูกค้ามา {y} ปีแล้ว", "ที่บ้านแถว{area}", "รอบที่ {n} แล้ว",
+           "ลองมา {n} ครั้ง", "ใช้เครื่อง {phone}", "ตอนอยู่ที่{area}", "เมื่อ {n} วันก่อน", "ทั้งที่จ่ายเดือนละ {amount} บาท"],
+    "en": ["since the {d}th", "around {h} pm yesterday", "customer for {y} years", "at my place in {area_en}",
+           "tried {n} times", "on my {phone}", "{n} days ago", "and I pay {amount} baht a month"],
+    "mix": ["ตั้งแต่ {h} pm", "ใช้ {phone} อยู่", "ลองไป {n} รอบแล้ว", "เป็น member มา {y} ปี", "ที่ condo แถว{area}"],
+}
+AREAS = ["ลาดพร้าว", "บางนา", "รังสิต", "นนทบุรี", "สีลม", "อารีย์", "บางกะปิ", "หาดใหญ่", "ขอนแก่น", "เชียงใหม่"]
+AREAS_EN = ["Lat Phrao", "Bang Na", "Rangsit", "Nonthaburi", "Silom", "Ari", "Hat Yai", "Khon Kaen", "Chiang Mai"]
+PHONES = ["iPhone 15", "iPhone 13", "Galaxy S24", "Galaxy A55", "Redmi Note 13", "OPPO Reno 11", "vivo V30", "Pixel 8"]

@@ -69,5 +69,26 @@ def assign_week_topics(
         columns=list(TOPIC_ASSIGNMENT_COLUMNS),
     )
     assignments = window_assignments[in_week].reset_index(drop=True)
+    known = set(registry["topic_id"]) if registry is not None and len(registry) else set()
+    new_registry = backdate_first_seen(update.registry, window_assignments, known)
     share = float((assignments.topic_id == OUTLIER_TOPIC_ID).mean()) if len(assignments) else 0.0
-    return WeekTopics(assignments, update.registry, update.events, share, fit, window_assignments)
+    return WeekTopics(assignments, new_registry, update.events, share, fit, window_assignments)
+
+
+def backdate_first_seen(registry: pd.DataFrame, window_assignments: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+    """A topic new to the registry but already present in earlier weeks of the window was not born this week.
+
+    On a first run (or after a gap) every fitted topic is new to the registry; its ``first_seen_week`` is
+    the first week of the window in which it had a real presence: at least 2 records and a fifth of its
+    busiest week (so one stray record in an old week does not backdate a genuinely new theme).
+    """
+    if registry.empty or window_assignments.empty:
+        return registry
+    counts = window_assignments.groupby(["topic_id", "iso_week"]).size().rename("n").reset_index()
+    peak = counts.groupby("topic_id")["n"].transform("max")
+    present = counts[(counts["n"] >= 2) & (counts["n"] >= 0.2 * peak)]
+    first = present.groupby("topic_id")["iso_week"].min()
+    out = registry.copy()
+    mask = ~out["topic_id"].isin(known) & out["topic_id"].isin(first.index)
+    out.loc[mask, "first_seen_week"] = out.loc[mask, "topic_id"].map(first)
+    return out
