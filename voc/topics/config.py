@@ -21,12 +21,17 @@ class TopicsConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    embedding: ComponentConfig = ComponentConfig(name="topics.embedding.lsa.v1")
-    """Document vectors. The default (word + character n-gram TF-IDF, LSA) is fast, offline and
-    reads Thai as well as English; ``topics.embedding.sentence_transformer.v1`` takes a local
-    model path (default: the packaged all-MiniLM-L6-v2, English only, much slower on CPU)."""
+    embedding: ComponentConfig = ComponentConfig(name="topics.embedding.hybrid.v1")
+    """Document vectors. The default joins word + character n-gram TF-IDF/LSA (reads Thai and
+    English) with static token vectors distilled from all-MiniLM-L6-v2 (English meaning), each
+    document weighted by its share of Latin-script words; fast and offline.
+    ``topics.embedding.lsa.v1`` is the lexical part alone, ``topics.embedding.static.v1`` the
+    static part alone, ``topics.embedding.sentence_transformer.v1`` a local sentence-transformers
+    model (default: the packaged all-MiniLM-L6-v2, English only, about 20x slower on CPU)."""
     reduction: ComponentConfig = ComponentConfig(name="topics.reduction.none.v1")
-    clustering: ComponentConfig = ComponentConfig(name="topics.clustering.kmeans.v1")
+    clustering: ComponentConfig = ComponentConfig(name="topics.clustering.ward.v1")
+    """Ward agglomerative clustering, one topic per 30 records (2-100), deterministic; batches
+    over 8,000 records use k-means (Ward's memory grows with n squared)."""
     representation: ComponentConfig = ComponentConfig(name="topics.representation.ctfidf.v1")
     ngram_range: tuple[int, int] = (1, 2)
     """Word n-grams c-TF-IDF scores for topic words; bigrams give phrases like "card arrive"."""
