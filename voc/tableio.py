@@ -73,3 +73,43 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
         else:
             raise ValueError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READABLE)}")
     return path
+
+
+TEXT_FILE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet"}
+"""Files the text-oriented commands read and write (`voc text inspect`, `voc topics fit`)."""
+
+
+def text_file_format(path: str | Path) -> str:
+    """csv, jsonl or parquet for ``path``; ValueError naming the file otherwise."""
+    path = Path(path)
+    fmt = TEXT_FILE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{path}: unknown file type {path.suffix or '(none)'!r}; use .csv, .jsonl or .parquet")
+    return fmt
+
+
+def read_text_file_table(path: str | Path) -> pd.DataFrame:
+    """A CSV (every cell kept as written: no NA guessing), JSONL or Parquet table of texts."""
+    fmt = text_file_format(path)
+    try:
+        if fmt == "csv":
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if fmt == "jsonl":
+            return pd.read_json(path, lines=True, dtype=False)
+        return pd.read_parquet(path)
+    except Exception as exc:  # any parser error is the user's file, not a voc bug
+        raise ValueError(f"cannot read {path} as {fmt}: {exc}") from None
+
+
+def write_text_file_table(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``df`` as CSV (UTF-8 with BOM), JSONL or Parquet by suffix, atomically."""
+    path = Path(path)
+    fmt = text_file_format(path)
+    with atomic_path(path) as tmp:
+        if fmt == "csv":
+            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+        elif fmt == "jsonl":
+            df.to_json(tmp, orient="records", lines=True, force_ascii=False)
+        else:
+            df.to_parquet(tmp, index=False)
+    return path

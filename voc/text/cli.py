@@ -6,9 +6,10 @@ from pathlib import Path
 
 import typer
 
+from voc.cli_io import _format_of, _read, _write
+
 app = typer.Typer(help="Thai/English text layer: normalize, redact, language id, tokens, flags.", no_args_is_help=True)
 
-_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet"}
 INSPECT_COLUMNS = ["language", "text_clean", "tokens", "pii_types", "flags"]
 
 
@@ -44,37 +45,3 @@ def inspect(
     result = pd.concat([kept, layer[INSPECT_COLUMNS]], axis=1)
     _write(result, output)
     typer.echo(f"wrote {len(result)} rows to {output}")
-
-
-def _format_of(path: Path, option: str) -> str:
-    fmt = _SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        raise typer.BadParameter(
-            f"{path}: unknown file type {path.suffix or '(none)'!r}; use .csv, .jsonl or .parquet", param_hint=option
-        )
-    return fmt
-
-
-def _read(path: Path):
-    import pandas as pd
-
-    fmt = _format_of(path, "--input")
-    try:
-        if fmt == "csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False)
-        if fmt == "jsonl":
-            return pd.read_json(path, lines=True, dtype=False)
-        return pd.read_parquet(path)
-    except Exception as exc:  # any parser error is the user's file, not a voc bug
-        raise typer.BadParameter(f"cannot read {path} as {fmt}: {exc}", param_hint="--input") from None
-
-
-def _write(df, path: Path) -> None:
-    fmt = _format_of(path, "--output")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        df.to_csv(path, index=False)
-    elif fmt == "jsonl":
-        df.to_json(path, orient="records", lines=True, force_ascii=False)
-    else:
-        df.to_parquet(path, index=False)

@@ -26,7 +26,7 @@ def fit(
     """Write every input column plus topic_id and topic_label; optionally the topic table."""
     import pandas as pd
 
-    from voc.text.cli import _format_of, _read, _write
+    from voc.cli_io import _format_of, _read, _write
     from voc.text.pipeline import process_texts
     from voc.topics.model import fit_topics
     from voc.topics.registry import update_registry
