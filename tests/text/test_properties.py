@@ -66,3 +66,48 @@ def test_redaction_leaves_no_checksum_valid_id_or_card(text):
         run = match.group()
         assert not (len(run) == 13 and is_valid_thai_id(run)), out
         assert not is_luhn_valid(run), out
+
+
+def _split_one_pattern(text: str) -> list[str]:
+    """Reference: one pattern of atoms or Thai runs over the whole text (the first design).
+
+    The tokenizer cuts at atoms first, with a pattern of just the atom kinds present; this
+    checks that the two agree.
+    """
+    from voc.text import patterns as p
+    from voc.text import tokenize as t
+
+    combined = re.compile(
+        rf"(?P<atom>{p.PLACEHOLDER_RE.pattern}|{p.URL_RE.pattern}|{p.EMAIL_RE.pattern}|{p.MENTION_RE.pattern}"
+        rf"|{p.HASHTAG_RE.pattern}|{p.LAUGHTER_RE.pattern}|{p.EMOJI_RE.pattern})"
+        rf"|(?P<thai>[{p.THAI_CHARS}]+(?:\s+[{p.THAI_CHARS}]+)*)",
+        re.IGNORECASE,
+    )
+    segment = t._thai_segmenter("nlpo3")
+    tokens: list[str] = []
+    pos = 0
+    for match in combined.finditer(text):
+        start, end = match.span()
+        if start > pos:
+            tokens.extend(t._other_tokens(text[pos:start]))
+        if match.lastgroup == "thai":
+            tokens.extend(w for w in segment(match.group()) if not w.isspace())
+        else:
+            tokens.append(match.group())
+        pos = end
+    if pos < len(text):
+        tokens.extend(t._other_tokens(text[pos:]))
+    return tokens
+
+
+_ATOMIC = st.sampled_from(
+    ["ร้าน", "อร่อย", "มาก", " ", "  ", "ok", "WWW.", "www.a.co", "Www.", "http://x.y/z", "://", "@", "@nok", "a@b.co",
+     "#", "#โปร", "<PHONE>", "<", "555", "5555", "😂", "👍🏽", "!", ".", ",", "cannot", "9", "12.5", "mazda2", "ๆ"]
+)
+
+
+@_SETTINGS
+@given(st.lists(_ATOMIC, max_size=30).map("".join))
+def test_cutting_at_atoms_first_splits_like_one_combined_pattern(text):
+    text = normalize(text)
+    assert tokenize(text, normalized=True) == _split_one_pattern(text)

@@ -32,18 +32,14 @@ from voc.text.patterns import (
 
 _DEFAULT = TokenizeConfig()
 
-# Atomic tokens first (a URL may hold Thai-looking text, a hashtag may be Thai), then Thai runs;
-# Thai runs span single spaces so one segmenter call reads a whole Thai phrase.
-_SEGMENT_RE = re.compile(
-    rf"(?P<atom>{PLACEHOLDER_RE.pattern}|{URL_RE.pattern}|{EMAIL_RE.pattern}|{MENTION_RE.pattern}"
-    rf"|{HASHTAG_RE.pattern}|{LAUGHTER_RE.pattern}|{EMOJI_RE.pattern})"
-    rf"|(?P<thai>[{THAI_CHARS}]+(?:\s+[{THAI_CHARS}]+)*)",
-    re.IGNORECASE,
-)
+# Atomic tokens, in order of precedence (a URL may hold Thai-looking text, a hashtag may be
+# Thai); they are cut out before the Thai runs are segmented.
+_ATOM_KINDS = (PLACEHOLDER_RE, URL_RE, EMAIL_RE, MENTION_RE, HASHTAG_RE, LAUGHTER_RE, EMOJI_RE)
 # Thai, spaces, and Latin words / numbers that do not touch each other ("mazda2" does not pass).
 # Possessive quantifiers: a failed match must not retry every way of cutting a long run.
 _PLAIN_TEXT_RE = re.compile(rf"(?:[{THAI_CHARS} ]++|[A-Za-z]++(?![0-9])|[0-9]++(?![A-Za-z]))*+")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z]+")
+# Thai runs span single spaces so one segmenter call reads a whole Thai phrase.
 _THAI_RUN_RE = re.compile(rf"([{THAI_CHARS}]+(?:\s+[{THAI_CHARS}]+)*)")
 _EMOJI_START_RE = re.compile(EMOJI_RE.pattern[: EMOJI_RE.pattern.index("]") + 1])
 _NUMBER_RE = re.compile(r"[+-]?[\d.,:/%]*\d[\d.,:/%]*(?:st|nd|rd|th|k|m|am|pm|x)?", re.IGNORECASE)
@@ -105,24 +101,30 @@ def topic_tokens(
            tuple(cfg.domain_stopwords), tuple(cfg.keep_words))
     cache = _TOPIC_CACHES.get(key)
     if cache is None:
-        cache = _TOPIC_CACHES[key] = {}
-    terms = [cache.get(token, _MISSING) for token in tokens]
-    if _MISSING in terms:
-        stop = _stopwords(key[3], key[4])
-        for i, token in enumerate(tokens):
-            if terms[i] is _MISSING:
-                term = _topic_term(token, lemmatize, cfg.keep_emoji_in_topics)
-                if term is not None and (len(term) < cfg.min_topic_token_chars or term in stop):
-                    term = None
-                if len(cache) < _TOPIC_CACHE_MAX:
-                    cache[token] = term
-                terms[i] = term
-    return [term for term in terms if term is not None]
+        cache = _TOPIC_CACHES[key] = _TopicTermCache(key)
+    # A dropped token maps to "" (falsy); lookups and the filter run in C.
+    return list(filter(None, map(cache.__getitem__, tokens)))
 
 
-_MISSING = object()
+class _TopicTermCache(dict):
+    """Token -> topic term ("" when dropped) for one set of settings, computed on first lookup."""
+
+    def __init__(self, key: tuple) -> None:
+        super().__init__()
+        self.lemmatize, self.keep_emoji, self.min_chars, domain, keep = key
+        self.stop = _stopwords(domain, keep)
+
+    def __missing__(self, token: str) -> str:
+        term = _topic_term(token, self.lemmatize, self.keep_emoji)
+        if term is None or len(term) < self.min_chars or term in self.stop:
+            term = ""
+        if len(self) < _TOPIC_CACHE_MAX:
+            self[token] = term
+        return term
+
+
 _TOPIC_CACHE_MAX = 500_000
-_TOPIC_CACHES: dict[tuple, dict[str, str | None]] = {}
+_TOPIC_CACHES: dict[tuple, _TopicTermCache] = {}
 
 
 def _topic_term(token: str, lemmatize: bool, keep_emoji: bool) -> str | None:
@@ -160,49 +162,73 @@ def _is_thai(token: str) -> bool:
 
 def _split(text: str, engine: str) -> list[str]:
     segment_thai = _thai_segmenter(engine)
-    tokens: list[str] = []
     if _PLAIN_TEXT_RE.fullmatch(text) and not _has_exception_word(text):
         # Thai, plain Latin words and plain numbers only: the segmenter splits these exactly as
         # the run-by-run path does (checked on the wisesight texts), in one call.
         return [t for t in segment_thai(text) if not t.isspace()]
-    if not _may_hold_atoms(text):
-        # re.split with one group alternates non-Thai and Thai pieces, without match objects.
-        for i, piece in enumerate(_THAI_RUN_RE.split(text)):
-            if i % 2:
-                tokens.extend([t for t in segment_thai(piece) if not t.isspace()])
-            elif piece:
-                tokens.extend(_other_tokens(piece))
-        return tokens
+    atoms = _atom_pattern(text)
+    if atoms is None:
+        return _split_runs(text, segment_thai)
+    # Atoms never start with a Thai letter or a space, so cutting at the atoms first and then
+    # into Thai runs gives the pieces of one combined atom-or-Thai-run pattern.
+    tokens: list[str] = []
     pos = 0
-    for match in _SEGMENT_RE.finditer(text):
+    for match in atoms.finditer(text):
         start, end = match.span()
         if start > pos:
-            tokens.extend(_other_tokens(text[pos:start]))
-        if match.lastgroup == "thai":
-            tokens.extend([t for t in segment_thai(match.group()) if not t.isspace()])
-        else:
-            tokens.append(match.group())
+            tokens.extend(_split_runs(text[pos:start], segment_thai))
+        tokens.append(match.group())
         pos = end
     if pos < len(text):
-        tokens.extend(_other_tokens(text[pos:]))
+        tokens.extend(_split_runs(text[pos:], segment_thai))
     return tokens
+
+
+def _split_runs(text: str, segment_thai: Callable[[str], list[str]]) -> list[str]:
+    """Tokens of text without atoms: each Thai run segmented, each other stretch by ``_other_tokens``."""
+    tokens: list[str] = []
+    # re.split with one group alternates non-Thai and Thai pieces, without match objects.
+    for i, piece in enumerate(_THAI_RUN_RE.split(text)):
+        if i % 2:
+            tokens.extend([t for t in segment_thai(piece) if not t.isspace()])
+        elif piece:
+            tokens.extend(_other_tokens(piece))
+    return tokens
+
+
+def _atom_pattern(text: str) -> re.Pattern[str] | None:
+    """A pattern of the atom kinds ``text`` may hold (None: none), cheap tests first.
+
+    One pattern of every atom kind tries each of them at every character; most texts hold
+    one kind (an emoji, ``555``), and a pattern of that kind alone scans several times faster.
+    The kinds keep their order of precedence, so the matches are those of the full pattern.
+    """
+    kinds = 0
+    if "<" in text:
+        kinds |= 1  # placeholder
+    if "://" in text or ("." in text and "www." in text.lower()):
+        kinds |= 2  # URL
+    if "@" in text:
+        kinds |= 4 | 8  # email, mention
+    if "#" in text:
+        kinds |= 16  # hashtag
+    if "555" in text:
+        kinds |= 32  # laughter
+    if _EMOJI_START_RE.search(text) is not None:
+        kinds |= 64  # emoji
+    return _atom_patterns(kinds) if kinds else None
+
+
+@functools.cache
+def _atom_patterns(kinds: int) -> re.Pattern[str]:
+    parts = [p.pattern for bit, p in enumerate(_ATOM_KINDS) if kinds & (1 << bit)]
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def _has_exception_word(text: str) -> bool:
     """Whether a Latin word is one spaCy splits by its exception table ("cannot", "gonna")."""
     exceptions = _tokenizer_exceptions()
     return any(word in exceptions for word in _LATIN_WORD_RE.findall(text))
-
-
-def _may_hold_atoms(text: str) -> bool:
-    """Cheap test for URLs, emails, mentions, hashtags, placeholders, laughter or emoji.
-
-    The full segment pattern tries each atom at every character; most texts hold none.
-    """
-    return (
-        "@" in text or "#" in text or "<" in text or "://" in text or "ww" in text or "WW" in text
-        or "555" in text or _EMOJI_START_RE.search(text) is not None
-    )
 
 
 def _other_tokens(run: str) -> list[str]:
