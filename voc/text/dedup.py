@@ -157,7 +157,13 @@ def _chunk_signatures(texts: list[str], a: np.ndarray, b: np.ndarray) -> np.ndar
     hashes = (h[valid] >> np.uint64(32)).astype(np.uint32)
     per_text = lengths - _SHINGLE + 1
     starts = np.concatenate([[0], np.cumsum(per_text)[:-1]])
+    # One permutation at a time into one reused buffer: a chunk's row (<= 800 KB) stays in
+    # cache, where a (num_perm x shingles) matrix would stream 50 MB through memory 3 times.
+    out = np.empty((len(a), len(texts)), dtype=np.uint32)
+    permuted = np.empty_like(hashes)
     with np.errstate(over="ignore"):
-        permuted = a * hashes[None, :]
-        permuted += b
-    return np.minimum.reduceat(permuted, starts, axis=1)
+        for i in range(len(a)):
+            np.multiply(hashes, a[i], out=permuted)
+            permuted += b[i]
+            np.minimum.reduceat(permuted, starts, out=out[i])
+    return out
