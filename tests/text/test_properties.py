@@ -111,3 +111,19 @@ _ATOMIC = st.sampled_from(
 def test_cutting_at_atoms_first_splits_like_one_combined_pattern(text):
     text = normalize(text)
     assert tokenize(text, normalized=True) == _split_one_pattern(text)
+
+
+_LATIN = st.sampled_from(
+    ["ok", "OK", "can't", "cannot", "gonna", "U.S.", "e.g.", "Mr.", "a.m.", "iPhone's", "wifi", "2019", "3.5",
+     "x.com", "(", ")", ",", ".", "!", "?", '"', "“", "'", "-", "/", ":)", "&", "%", "$", "10%", "e-mail",
+     "café", "naïve", "SPF30/PA++", "7-Eleven", " ", " ", "  "]
+)
+
+
+@_SETTINGS
+@given(st.lists(_LATIN, max_size=25).map("".join))
+def test_english_word_by_word_equals_spacy_on_the_whole_run(run):
+    from voc.text import tokenize as t
+
+    whole = [tok.text for tok in t._spacy_tokenizer()(run) if not tok.is_space]
+    assert t._english_tokens(run) == whole

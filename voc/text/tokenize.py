@@ -94,6 +94,15 @@ def topic_tokens(
     cfg = config or _DEFAULT
     if tokens is None:
         tokens = tokenize(text, language, cfg, normalized=normalized)
+    return topic_terms(language, cfg)(tokens)
+
+
+def topic_terms(language: str | None = None, config: TokenizeConfig | None = None) -> Callable[[list[str]], list[str]]:
+    """The function ``tokens -> topic tokens`` for one language and settings (what ``topic_tokens`` applies).
+
+    Batch code looks it up once per language instead of once per text.
+    """
+    cfg = config or _DEFAULT
     lemmatize = cfg.lemmatize_english and (language is None or language in _ENGLISH_LANGUAGES)
     # Token -> topic term is a pure function of the settings; tokens follow Zipf's law, so a
     # per-settings cache answers almost every lookup (this loop dominated the layer's time).
@@ -102,8 +111,7 @@ def topic_tokens(
     cache = _TOPIC_CACHES.get(key)
     if cache is None:
         cache = _TOPIC_CACHES[key] = _TopicTermCache(key)
-    # A dropped token maps to "" (falsy); lookups and the filter run in C.
-    return list(filter(None, map(cache.__getitem__, tokens)))
+    return cache.terms
 
 
 class _TopicTermCache(dict):
@@ -115,16 +123,37 @@ class _TopicTermCache(dict):
         self.stop = _stopwords(domain, keep)
 
     def __missing__(self, token: str) -> str:
-        term = _topic_term(token, self.lemmatize, self.keep_emoji)
+        # A word starting with a Thai consonant is its own term (no number, URL, email or
+        # laughter starts so); the rules in _topic_term give the same, slower.
+        if token and "\u0e01" <= token[0] <= "\u0e2e":
+            term: str | None = token
+        else:
+            term = _topic_term(token, self.lemmatize, self.keep_emoji)
         if term is None or len(term) < self.min_chars or term in self.stop:
             term = ""
         if len(self) < _TOPIC_CACHE_MAX:
             self[token] = term
         return term
 
+    def terms(self, tokens: list[str]) -> list[str]:
+        # A dropped token maps to "" (falsy); lookups and the filter run in C.
+        return list(filter(None, map(self.__getitem__, tokens)))
+
 
 _TOPIC_CACHE_MAX = 500_000
 _TOPIC_CACHES: dict[tuple, _TopicTermCache] = {}
+
+
+def clear_caches() -> None:
+    """Forget cached run splits, segmentations and topic terms (loaded resources stay).
+
+    The caches are bounded; this frees them, and lets a benchmark time a first pass over a corpus.
+    """
+    _RUN_CACHE.clear()
+    _WORD_CACHE.clear()
+    _TOPIC_CACHES.clear()
+    _thai_segmenter.cache_clear()
+    _lemma.cache_clear()
 
 
 def _topic_term(token: str, lemmatize: bool, keep_emoji: bool) -> str | None:
@@ -235,41 +264,46 @@ def _other_tokens(run: str) -> list[str]:
     """Tokens of a run that is neither Thai nor an atom: English via spaCy, else numbers/symbols."""
     cached = _RUN_CACHE.get(run)
     if cached is not None:
-        return cached  # runs repeat a lot: brand names, numbers, " 555 "; a spaCy Doc is costly
+        return cached  # runs repeat a lot: brand names, numbers, " 555 "
     if run.isspace():
         tokens: list[str] = []
     elif not LATIN_LETTER_RE.search(run):
         # Numbers, punctuation and other scripts between Thai words: no English rules apply.
         tokens = [m.group() for m in _OTHER_TOKEN_RE.finditer(run)]
     else:
-        simple = _simple_split(run)
-        tokens = simple if simple is not None else [t.text for t in _spacy_tokenizer()(run) if not t.is_space]
+        tokens = _english_tokens(run)
     if len(run) <= 64 and len(_RUN_CACHE) < _RUN_CACHE_MAX:
         _RUN_CACHE[run] = tokens
     return tokens
 
 
+def _english_tokens(run: str) -> list[str]:
+    """spaCy's tokens of ``run``, word by word.
+
+    spaCy's tokenizer splits at whitespace first and reads each piece on its own (prefixes,
+    suffixes, infixes, exceptions), so a run's tokens are its words' tokens. A plain word or
+    number that is not an exception ("iPhone", "wifi", "2019") is its own token; other words
+    go to spaCy once and are remembered: a spaCy Doc costs more than segmenting the Thai around it.
+    """
+    exceptions = _tokenizer_exceptions()
+    tokens: list[str] = []
+    for word in run.split():
+        if word.isascii() and (word.isalpha() or word.isdigit()) and word not in exceptions:
+            tokens.append(word)
+            continue
+        pieces = _WORD_CACHE.get(word)
+        if pieces is None:
+            pieces = [t.text for t in _spacy_tokenizer()(word) if not t.is_space]
+            if len(_WORD_CACHE) < _RUN_CACHE_MAX:
+                _WORD_CACHE[word] = pieces
+        tokens.extend(pieces)
+    return tokens
+
+
 _RUN_CACHE: dict[str, list[str]] = {}
+_WORD_CACHE: dict[str, list[str]] = {}
 _RUN_CACHE_MAX = 200_000
 _OTHER_TOKEN_RE = re.compile(r"[+-]?\d+(?:[.,:/-]\d+)*%?|\w+|([^\w\s])\1*")
-_SIMPLE_RUN_RE = re.compile(r"[A-Za-z0-9 ]*")
-_NON_SPACE_RE = re.compile(r"\S+")
-
-
-def _simple_split(text: str) -> list[str] | None:
-    """Whitespace split when spaCy would give the same (plain words and numbers, no exceptions).
-
-    Most Latin runs inside Thai text are one plain word ("iPhone", "wifi"); building a spaCy
-    Doc for them costs more than segmenting the Thai around them.
-    """
-    if not _SIMPLE_RUN_RE.fullmatch(text):
-        return None
-    words = text.split()
-    exceptions = _tokenizer_exceptions()
-    for word in words:
-        if word in exceptions or not (word.isalpha() or word.isdigit()):
-            return None
-    return words
 
 
 @functools.cache
