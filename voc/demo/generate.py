@@ -207,6 +207,10 @@ store:
   backend: duckdb
   path: voc.duckdb
 exports_dir: exports
+sentiment:
+  # `default` is the model promoted in models/sentiment/registry.json (voc models list); a name
+  # (default-linear-v1) or a path pins one. Each scored record stores the model's name@version.
+  model: default
 insights:
   segment_fields: [product]
 sources:
