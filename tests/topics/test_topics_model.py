@@ -91,3 +91,22 @@ def test_thai_topic_label_gets_a_thai_word_even_when_latin_words_rank_first():
 
 def test_thai_phrases_are_written_without_spaces():
     assert make_label(["เติม เงิน", "wifi router"]) == "เติมเงิน / wifi router"
+
+
+def test_a_batch_over_max_fit_docs_is_fitted_on_a_sample_and_every_document_joins_a_topic():
+    docs, texts, truth = corpus(THAI_THEMES, 100, seed=3)
+    docs.append("")  # no tokens: stays "other", whatever the sample
+    texts.append("")
+    cfg = FOUR_TOPICS.model_copy(update={"max_fit_docs": 120})
+    fit = fit_topics(docs, texts, cfg)
+    assert fit.assignments[-1] == -1
+    assigned = fit.assignments[:-1]
+    # 120 sampled documents were clustered; the other 280 joined the nearest topic centre.
+    assert (assigned >= 0).all()
+    assert normalized_mutual_info_score(truth, assigned) > 0.9
+    assert fit.topics["size"].sum() == len(assigned)
+    assert (fit.probabilities[:-1] > 0).all()
+    again = fit_topics(docs, texts, cfg)
+    assert np.array_equal(fit.assignments, again.assignments)
+    whole = fit_topics(docs, texts, FOUR_TOPICS)  # under the cap: every document fitted
+    assert normalized_mutual_info_score(whole.assignments[:-1], assigned) > 0.9

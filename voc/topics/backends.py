@@ -62,7 +62,8 @@ def build(stage: str, component: Any, seed: int) -> Any:
 
 
 # --- embeddings -------------------------------------------------------------------------------
-# An embedder has ``fit_transform(topic_docs, texts) -> ndarray`` (rows L2-normalised) and
+# An embedder has ``fit_transform(topic_docs, texts) -> ndarray`` (rows L2-normalised),
+# ``embed(topic_docs, texts)`` (more documents, with what the fit learnt) and
 # ``embed_words(words) -> ndarray`` (for representations that compare words with documents).
 
 
@@ -118,6 +119,9 @@ class LsaEmbedder:
         z = self._svd.transform(x) if self._svd else x.toarray()
         return normalize(z).astype(np.float32)
 
+    def embed(self, topic_docs: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        return self.transform(topic_docs)
+
     def embed_words(self, words: Sequence[str]) -> np.ndarray:
         return self.transform(words)
 
@@ -151,6 +155,8 @@ class SentenceTransformerEmbedder:
 
     def fit_transform(self, topic_docs: Sequence[str], texts: Sequence[str]) -> np.ndarray:
         return self.embed_words(texts)
+
+    embed = fit_transform  # nothing is fitted
 
     def embed_words(self, words: Sequence[str]) -> np.ndarray:
         vectors = self._load().encode(
@@ -229,6 +235,8 @@ class StaticEmbedder:
         # The clean texts, not the topic tokens: MiniLM's vectors were trained on whole sentences.
         return self.embed_words(texts)
 
+    embed = fit_transform  # nothing is fitted
+
     def embed_words(self, words: Sequence[str]) -> np.ndarray:
         from scipy.sparse import csr_matrix
         from sklearn.preprocessing import normalize
@@ -274,6 +282,9 @@ class HybridEmbedder:
     def fit_transform(self, topic_docs: Sequence[str], texts: Sequence[str]) -> np.ndarray:
         lexical = self._lsa.fit_transform(topic_docs, texts)
         return self._join(lexical, self._static.embed_words(texts), topic_docs)
+
+    def embed(self, topic_docs: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        return self._join(self._lsa.transform(topic_docs), self._static.embed_words(texts), topic_docs)
 
     def embed_words(self, words: Sequence[str]) -> np.ndarray:
         return self._join(self._lsa.transform(words), self._static.embed_words(words), words)

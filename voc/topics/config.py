@@ -46,6 +46,11 @@ class TopicsConfig(BaseModel):
     nearest topic when its cosine similarity to that topic's centre is at least
     ``outlier_min_similarity``; the rest stay "other". Documents without tokens are always "other"."""
     outlier_min_similarity: float = Field(0.2, ge=-1.0, le=1.0)
+    max_fit_docs: int = Field(200_000, ge=100)
+    """Above this many documents the topics are fitted on a seeded random sample of this size and
+    every other document joins the topic whose centre is nearest (cosine at least
+    ``outlier_min_similarity``, else "other"), in chunks: memory stays that of the sample's fit
+    (1,000,000 documents fitted whole peaked at 15 GB)."""
     seed: int = 42
     window_weeks: int = Field(8, ge=1)
     match_threshold: float = Field(0.35, gt=0.0, le=1.0)

@@ -76,6 +76,9 @@ class _SizedClusters:
                 labels[idx] = best[close]
             inside = labels >= 0
             similarity[inside] = sims[inside, labels[inside]]
+            self.centres_ = centres
+        else:
+            self.centres_ = np.zeros((0, xs.shape[1]))
         self.labels_ = labels
         self.similarity_ = np.clip(similarity, 0.0, 1.0)
         return self
@@ -104,7 +107,8 @@ def fit_topics(topic_docs: Sequence[str], texts: Sequence[str], config: TopicsCo
     """Fit topics on space-joined topic tokens; ``texts`` (redacted clean text) give the quotes.
 
     The same inputs and config give the same topics: every random part takes ``config.seed``.
-    Documents without tokens are not fitted; they are outliers.
+    Documents without tokens are not fitted; they are outliers. Above ``max_fit_docs`` documents
+    a seeded sample is fitted and the others join the nearest topic (topic sizes count them).
     """
     cfg = config or TopicsConfig()
     docs = [d if isinstance(d, str) else "" for d in topic_docs]
@@ -121,6 +125,12 @@ def fit_topics(topic_docs: Sequence[str], texts: Sequence[str], config: TopicsCo
     from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
 
+    rest = np.zeros(0, dtype=int)
+    if len(fitted) > cfg.max_fit_docs:
+        # Fit on a seeded sample; the other documents join the nearest topic afterwards.
+        chosen = np.zeros(len(fitted), dtype=bool)
+        chosen[np.random.default_rng(cfg.seed).choice(len(fitted), cfg.max_fit_docs, replace=False)] = True
+        fitted, rest = fitted[chosen], fitted[~chosen]
     sub_docs = [docs[i] for i in fitted]
     sub_texts = [texts[i] for i in fitted]
     embedder = build("embedding", cfg.embedding, cfg.seed)
@@ -147,7 +157,40 @@ def fit_topics(topic_docs: Sequence[str], texts: Sequence[str], config: TopicsCo
     assignments[fitted] = local
     probabilities[fitted] = clusters.similarity_
     topics = _topic_table(model, local, sub_docs, sub_texts, clusters.similarity_, cfg)
+    if len(rest):
+        # BERTopic renumbers clusters by size: map each cluster to the topic its members got.
+        topic_of = np.full(len(clusters.centres_), -1)
+        inside = clusters.labels_ >= 0
+        topic_of[clusters.labels_[inside]] = local[inside]
+        _join_nearest(rest, docs, texts, embedder, model.umap_model, clusters.centres_, topic_of, cfg,
+                      assignments, probabilities)
+        sizes = pd.Series(assignments[assignments >= 0]).value_counts()
+        topics["size"] = topics["local_id"].map(sizes).fillna(0).astype(int)
     return TopicFit(assignments, probabilities, topics, model)
+
+
+_JOIN_CHUNK = 50_000
+
+
+def _join_nearest(
+    rest: np.ndarray, docs: list[str], texts: list[str], embedder: Any, reduction: Any, centres: np.ndarray,
+    topic_of: np.ndarray, cfg: TopicsConfig, assignments: np.ndarray, probabilities: np.ndarray,
+) -> None:
+    """Give each document of ``rest`` the topic whose centre is nearest (cosine), chunk by chunk.
+
+    Below ``outlier_min_similarity`` a document stays "other" (-1), as an outlier of the fit would.
+    """
+    if not len(centres):
+        return
+    for start in range(0, len(rest), _JOIN_CHUNK):
+        idx = rest[start : start + _JOIN_CHUNK]
+        vectors = embedder.embed([docs[i] for i in idx], [texts[i] for i in idx])
+        sims = _unit_rows(np.asarray(reduction.transform(vectors), dtype=np.float64)) @ centres.T
+        best = sims.argmax(axis=1)
+        score = sims[np.arange(len(idx)), best]
+        close = (score >= cfg.outlier_min_similarity) & (topic_of[best] >= 0)
+        assignments[idx] = np.where(close, topic_of[best], -1)
+        probabilities[idx] = np.where(close, np.clip(score, 0.0, 1.0), 0.0)
 
 
 def _topic_table(
