@@ -35,33 +35,24 @@ def one_size(n: int, workdir: Path) -> dict:
     config = load_config(cfg_path)
     stages: dict[str, float] = {}
 
-    def progress(stage: str) -> None:  # stderr, so a long run can be watched
-        print(f"[{n:,} messages] {stage} {stages[stage]:.1f} s, peak RSS {peak_rss_mb():,.0f} MiB", file=sys.stderr, flush=True)
+    def stage(name: str, fn, *args):
+        """Run one stage, record its seconds, report it on stderr (a long run can be watched)."""
+        t = time.perf_counter()
+        result = fn(*args)
+        stages[name] = time.perf_counter() - t
+        print(f"[{n:,} messages] {name} {stages[name]:.1f} s, peak RSS {peak_rss_mb():,.0f} MiB", file=sys.stderr, flush=True)
+        return result
 
     print(f"[{n:,} messages] inputs written in {gen_s:.1f} s", file=sys.stderr, flush=True)
     run_id = new_run_id()
     with pipeline.open_pipeline_store(config) as store:
         weeks = pipeline.window_weeks(WEEK, max(config.topics.window_weeks, config.insights.history_weeks + 1))
         t0 = time.perf_counter()
-        recs = pipeline.ingest_all(config, store, run_id, WEEK)
-        stages["ingest"] = time.perf_counter() - t0
-        progress("ingest")
-        t = time.perf_counter()
-        n_text = pipeline.enrich_text(config, store, weeks)
-        stages["text"] = time.perf_counter() - t
-        progress("text")
-        t = time.perf_counter()
-        n_sent = pipeline.score_sentiment(config, store, weeks)
-        stages["sentiment"] = time.perf_counter() - t
-        progress("sentiment")
-        t = time.perf_counter()
-        topics = pipeline.assign_topics(config, store, WEEK)
-        stages["topics"] = time.perf_counter() - t
-        progress("topics")
-        t = time.perf_counter()
-        files = pipeline.write_weekly_tables(config, store, WEEK, run_id)
-        stages["tables_and_exports"] = time.perf_counter() - t
-        progress("tables_and_exports")
+        recs = stage("ingest", pipeline.ingest_all, config, store, run_id, WEEK)
+        n_text = stage("text", pipeline.enrich_text, config, store, weeks)
+        n_sent = stage("sentiment", pipeline.score_sentiment, config, store, weeks)
+        topics = stage("topics", pipeline.assign_topics, config, store, WEEK)
+        files = stage("tables_and_exports", pipeline.write_weekly_tables, config, store, WEEK, run_id)
         total = time.perf_counter() - t0
         read = sum(r.read for r in recs)
     return {
