@@ -123,12 +123,7 @@ class _TopicTermCache(dict):
         self.stop = _stopwords(domain, keep)
 
     def __missing__(self, token: str) -> str:
-        # A word starting with a Thai consonant is its own term (no number, URL, email or
-        # laughter starts so); the rules in _topic_term give the same, slower.
-        if token and "\u0e01" <= token[0] <= "\u0e2e":
-            term: str | None = token
-        else:
-            term = _topic_term(token, self.lemmatize, self.keep_emoji)
+        term = _topic_term(token, self.lemmatize, self.keep_emoji)
         if term is None or len(term) < self.min_chars or term in self.stop:
             term = ""
         if len(self) < _TOPIC_CACHE_MAX:
@@ -161,6 +156,8 @@ def _topic_term(token: str, lemmatize: bool, keep_emoji: bool) -> str | None:
     if not token or token.isspace():
         return None
     first = token[0]
+    if "\u0e01" <= first <= "\u0e2e":
+        return token  # a Thai word: no number, URL, email, hashtag or laughter starts with a consonant
     if first == "#" and len(token) > 1:
         token = token[1:]
     elif first == "<" and token in _PLACEHOLDER_SET:
