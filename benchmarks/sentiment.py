@@ -36,7 +36,7 @@ def main() -> int:
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    from voc.sentiment.base import load_model
+    from voc.sentiment.catalog import load_model
     from voc.sentiment.config import wisesight_file
     from voc.sentiment.data import read_labelled
     from voc.sentiment.evaluate import evaluate_model

@@ -40,7 +40,7 @@ def english_messages(n: int) -> list[str]:
 
 
 def run_voc(texts: list[str], labels=None) -> dict:
-    from voc.sentiment.base import load_model
+    from voc.sentiment.catalog import load_model
     from voc.sentiment.config import SentimentConfig
     from voc.text.config import TextConfig
     from voc.text.pipeline import process_texts

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 
-def _format_of(path: Path, option: str) -> str:
+def check_format(path: Path, option: str) -> str:
     from voc.tableio import text_file_format
 
     try:
@@ -16,7 +16,7 @@ def _format_of(path: Path, option: str) -> str:
         raise typer.BadParameter(str(e), param_hint=option) from None
 
 
-def _read(path: Path):
+def read_input(path: Path):
     from voc.tableio import read_text_file_table
 
     try:
@@ -25,7 +25,7 @@ def _read(path: Path):
         raise typer.BadParameter(str(e), param_hint="--input") from None
 
 
-def _write(df, path: Path) -> None:
+def write_output(df, path: Path) -> None:
     from voc.tableio import write_text_file_table
 
     try:

@@ -77,7 +77,7 @@ def text_chunk(texts: list[str], text_config) -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _cached_model(name: str):
-    from voc.sentiment.base import load_model
+    from voc.sentiment.catalog import load_model
 
     return load_model(name)
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from voc.sentiment.base import ModelNotFoundError, load_model
+from voc.sentiment.base import ModelNotFoundError
+from voc.sentiment.catalog import load_model
 from voc.sentiment.catalog import PromotionRefused, list_models, promote, read_registry
 from voc.sentiment.config import DataFile, PromotionConfig, TrainConfig
 from voc.sentiment.train import train_model

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from voc.schema import SENTIMENT_LABELS
-from voc.sentiment.base import OUTPUT_COLUMNS, load_model
+from voc.sentiment.base import OUTPUT_COLUMNS
+from voc.sentiment.catalog import load_model
 from voc.sentiment.config import TrainConfig
 from voc.sentiment.train import TrainConfigError, load_train_config, train_model
 

@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from voc.sentiment.base import OUTPUT_COLUMNS, load_model
+from voc.sentiment.base import OUTPUT_COLUMNS
+from voc.sentiment.catalog import load_model
 from voc.sentiment.config import TrainConfig
 from voc.sentiment.train import train_model
 

@@ -1,4 +1,4 @@
-"""The sentiment model interface, the backend registry and ``load_model``.
+"""The sentiment model interface every backend implements (backends register in ``registrations``).
 
 A model scores texts into four probabilities (positive, neutral, negative, question; they sum
 to 1). The reported label is one of positive/neutral/negative: a question counts as neutral,
@@ -16,7 +16,6 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from voc.registry import Registry
 from voc.schema import SENTIMENT_COLUMNS, SENTIMENT_LABELS
 from voc.sentiment.config import CANONICAL_LABELS
 
@@ -25,9 +24,6 @@ OUTPUT_COLUMNS: list[str] = [c for c in SENTIMENT_COLUMNS if c != "record_id"]
 PROBABILITY_COLUMNS: dict[str, str] = {label: f"p_{label}" for label in CANONICAL_LABELS}
 MANIFEST_FILE = "model.json"
 """Every model directory has one: backend name, model name, version, classes."""
-
-backends: Registry[type["SentimentModel"]] = Registry("sentiment")
-"""Model classes by versioned backend name (``sentiment.linear.v1``...)."""
 
 
 class ModelNotFoundError(ValueError):
@@ -132,22 +128,3 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ModelNotFoundError(f"{directory} is not a sentiment model directory (no {MANIFEST_FILE})") from None
-
-
-def load_model(name_or_path: str | Path) -> SentimentModel:
-    """A model by name under ``models/sentiment`` (``default``: the promoted one) or by directory path."""
-    from voc.sentiment.catalog import resolve_model_dir
-
-    _register_builtin_backends()
-    directory = resolve_model_dir(str(name_or_path))
-    manifest = read_manifest(directory)
-    model = backends.get(manifest["backend"]).load(directory, manifest)
-    model.path = directory
-    return model
-
-
-def _register_builtin_backends() -> None:
-    # Importing a backend module registers it; the transformer module imports torch only
-    # when a model is trained or loaded, so importing it here stays cheap.
-    import voc.sentiment.linear  # noqa: F401
-    import voc.sentiment.transformer  # noqa: F401

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from voc.sentiment.base import MANIFEST_FILE, ModelNotFoundError
+from voc.sentiment.base import MANIFEST_FILE, ModelNotFoundError, SentimentModel, read_manifest
 from voc.sentiment.config import PromotionConfig
 
 REGISTRY_FILE = "registry.json"
@@ -91,6 +91,17 @@ def resolve_model_dir(name_or_path: str, root: Path | None = None) -> Path:
     )
 
 
+def load_model(name_or_path: str | Path) -> SentimentModel:
+    """A model by name under ``models/sentiment`` (``default``: the promoted one) or by directory path."""
+    from voc.sentiment.registrations import backends
+
+    directory = resolve_model_dir(str(name_or_path))
+    manifest = read_manifest(directory)
+    model = backends.get(manifest["backend"]).load(directory, manifest)
+    model.path = directory
+    return model
+
+
 def next_version_dir(name: str, root: Path) -> Path:
     """``<name>-v<N>`` with N one more than the highest present."""
     taken = [int(m["n"]) for d in root.glob(f"{name}-v*") if (m := _VERSIONED.match(d.name)) and m["name"] == name]
@@ -140,7 +151,6 @@ def promote(name: str, config: PromotionConfig | None = None, force: bool = Fals
     Both models are scored now on the configured reference set, so the comparison is fair even
     when their cards were written with other data.
     """
-    from voc.sentiment.base import load_model
     from voc.sentiment.data import read_labelled
     from voc.sentiment.evaluate import evaluate_model
 

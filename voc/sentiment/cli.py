@@ -68,7 +68,7 @@ def predict(
     """Write every input column plus sentiment, sentiment_confidence, the four probabilities and sentiment_model."""
     import pandas as pd
 
-    from voc.sentiment.base import load_model
+    from voc.sentiment.catalog import load_model
     from voc.tableio import write_table
 
     df = _read_input(input, text_column)
@@ -121,7 +121,7 @@ def evaluate_sentiment(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write all figures as JSON here."),
 ) -> None:
     """Print micro-F1, macro-F1 and the confusion matrix of a model on labelled data."""
-    from voc.sentiment.base import load_model
+    from voc.sentiment.catalog import load_model
     from voc.sentiment.config import DataFile
     from voc.sentiment.data import read_labelled
     from voc.sentiment.evaluate import evaluate_model

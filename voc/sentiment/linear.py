@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from voc.sentiment.base import SentimentModel, backends
+from voc.sentiment.base import SentimentModel
 from voc.sentiment.config import CANONICAL_LABELS, LinearParams, TrainConfig
 from voc.sentiment.data import LabelledData
 from voc.sentiment.features import Featurizer, FeaturizerSettings, default_words_file
@@ -33,7 +33,6 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return z
 
 
-@backends.register(BACKEND)
 class LinearSentimentModel(SentimentModel):
     """A linear model over the featurizer's blocks; weights are (features, 4) per block."""
 

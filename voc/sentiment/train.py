@@ -21,7 +21,7 @@ import numpy as np
 import yaml
 
 from voc.config import ConfigError
-from voc.sentiment.base import backends, library_versions
+from voc.sentiment.base import library_versions
 from voc.sentiment.catalog import CARD_FILE, models_root, next_version_dir
 from voc.sentiment.config import TrainConfig
 from voc.sentiment.data import LabelledData, read_labelled
@@ -48,9 +48,8 @@ def seed_everything(seed: int) -> None:
 
 def train_model(config: TrainConfig, output_root: Path | None = None) -> Path:
     """Train, evaluate on valid and test, and write ``<name>-v<N>``; returns its directory."""
-    from voc.sentiment.base import _register_builtin_backends
+    from voc.sentiment.registrations import backends
 
-    _register_builtin_backends()
     backend = backends.get(config.backend)
     started = time.perf_counter()
     seed_everything(config.seed)

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from voc.sentiment.base import SentimentModel, backends
+from voc.sentiment.base import SentimentModel
 from voc.sentiment.config import CANONICAL_LABELS, TrainConfig, TransformerParams
 from voc.sentiment.data import LabelledData
 from voc.sentiment.features import normalize
@@ -49,7 +49,6 @@ def _prepare(texts: Sequence[str]) -> list[str]:
     return [normalize(t, lowercase=False) or " " for t in texts]
 
 
-@backends.register(BACKEND)
 class TransformerSentimentModel(SentimentModel):
     """A fine-tuned sequence classifier; its classes are a subset of the four canonical ones."""
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from voc.cli_io import _format_of, _read, _write
+from voc.cli_io import check_format, read_input, write_output
 
 app = typer.Typer(help="Thai/English text layer: normalize, redact, language id, tokens, flags.", no_args_is_help=True)
 
@@ -29,10 +29,10 @@ def inspect(
 
     from voc.text.pipeline import process_texts
 
-    _format_of(output, "--output")
+    check_format(output, "--output")
     if not input.is_file():
         raise typer.BadParameter(f"no such file: {input}", param_hint="--input")
-    df = _read(input)
+    df = read_input(input)
     if text_column not in df.columns:
         known = ", ".join(map(str, df.columns)) or "(none)"
         raise typer.BadParameter(
@@ -43,5 +43,5 @@ def inspect(
     # column, and text_clean beside it is the redacted form to share.
     kept = df.drop(columns=[c for c in INSPECT_COLUMNS if c in df.columns]).reset_index(drop=True)
     result = pd.concat([kept, layer[INSPECT_COLUMNS]], axis=1)
-    _write(result, output)
+    write_output(result, output)
     typer.echo(f"wrote {len(result)} rows to {output}")

@@ -26,18 +26,18 @@ def fit(
     """Write every input column plus topic_id and topic_label; optionally the topic table."""
     import pandas as pd
 
-    from voc.cli_io import _format_of, _read, _write
+    from voc.cli_io import check_format, read_input, write_output
     from voc.text.pipeline import process_texts
     from voc.topics.model import fit_topics
     from voc.topics.registry import update_registry
 
-    _format_of(output, "--output")
+    check_format(output, "--output")
     if topics_output is not None:
-        _format_of(topics_output, "--topics-output")
+        check_format(topics_output, "--topics-output")
     cfg = _load_config(config)
     if not input.is_file():
         raise typer.BadParameter(f"no such file: {input}", param_hint="--input")
-    df = _read(input)
+    df = read_input(input)
     if text_column not in df.columns:
         known = ", ".join(map(str, df.columns)) or "(none)"
         raise typer.BadParameter(f"{input} has no column {text_column!r}; columns are: {known}", param_hint="--text-column")
@@ -49,7 +49,7 @@ def fit(
     out = df.drop(columns=[c for c in ("topic_id", "topic_label") if c in df.columns]).reset_index(drop=True)
     out["topic_id"] = topic_ids
     out["topic_label"] = [update.label_of(t) for t in topic_ids]
-    _write(out, output)
+    write_output(out, output)
     typer.echo(
         f"wrote {len(out)} rows to {output}: {len(result.topics)} topics, "
         f"{100 * result.outlier_share:.1f}% in 'other'"
@@ -64,7 +64,7 @@ def fit(
                 "quotes": [json.dumps(list(q), ensure_ascii=False) for q in result.topics.quotes],
             }
         )
-        _write(table, topics_output)
+        write_output(table, topics_output)
         typer.echo(f"wrote {len(table)} topics to {topics_output}")
 
 
