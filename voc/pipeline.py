@@ -144,7 +144,7 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
     weeks = window_weeks(week, config.topics.window_weeks)
     rec = store.enriched_records(weeks)
     rec = rec[rec["duplicate_of"].isna() & rec["near_dup_of"].isna() & rec["text_clean"].notna()]
-    registry = store.read_table("topic_registry")
+    registry = store.topic_registry()
     topics_cfg = config.topics
     if topics_cfg.taxonomy_path:  # relative to the pipeline config, like every other path in it
         topics_cfg = topics_cfg.model_copy(update={"taxonomy_path": str(config.resolve(topics_cfg.taxonomy_path))})
@@ -156,14 +156,14 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
     )
     # the week itself is (re)assigned; earlier weeks keep what their own run assigned, and only
     # records never assigned (a first run, backfilled data) take this fit's topics
-    assigned = store.read_table("record_topics")
+    assigned = store.topic_assignments()
     already = set(assigned["record_id"]) if not assigned.empty else set()
     window = result.window_assignments if result.window_assignments is not None else result.assignments
     fill = window[(window["iso_week"] != week) & ~window["record_id"].isin(already)]
     store.upsert_stage("record_topics", pd.concat([result.assignments, fill], ignore_index=True))
-    store.replace_table("topic_registry", result.registry)
+    store.replace_topic_registry(result.registry)
     if result.events is not None and not result.events.empty:
-        store.replace_week_rows("topic_events", week, result.events.assign(iso_week=week))
+        store.replace_week("topic_events", week, result.events.assign(iso_week=week))
     return {"assigned": len(result.assignments), "backfilled": len(fill), "topics": int((result.registry["status"] == "active").sum()),
             "outlier_share": float(result.outlier_share)}
 
@@ -175,12 +175,12 @@ def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id:
 
     weeks = window_weeks(week, config.insights.history_weeks + 1)
     records = store.enriched_records(weeks)
-    topics = store.read_table("topic_registry")
-    run_log = store.read_table("run_log", "run_id = ?", [run_id])
+    topics = store.topic_registry()
+    run_log = store.run_log(run_id)
     tables = build_weekly_tables(week, records, topics, run_log, config.insights)
     for name, df in tables.items():
         if isinstance(df, pd.DataFrame):
-            store.replace_week_rows(name, week, df)
+            store.replace_week(name, week, df)
     out_dir = config.exports_path / week
     history = topic_history(week, records, topics, config.insights)
     return write_exports(week, tables, out_dir, config.export, history=history)

@@ -1,10 +1,15 @@
 """Canonical record and table schemas: the one place that says what each table holds.
 
 Every stage reads and writes pandas DataFrames with these columns. The store creates its
-tables from these definitions, so a column added here reaches every backend.
+tables from ``TABLES`` and refuses a table or column not declared here, so a column is added
+by adding it to its table's dict below: it reaches both backends, and an existing store gets
+the column (NULL in old rows) the next time it is opened.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Mapping
 
 CHANNELS = ("review", "forum", "chat", "call_note", "survey", "social", "email")
 """Where a message came from. ``call_note`` is agent-written and kept whole."""
@@ -92,3 +97,239 @@ ENRICHED_COLUMNS: list[str] = (
     + [c for c in TOPIC_ASSIGNMENT_COLUMNS if c not in ("record_id", "iso_week")]
 )
 """Columns of one week's records joined with every stage's output (insights read this)."""
+
+# -- the tables the store keeps beyond records and stage outputs ---------------------------------
+META_COLUMNS: dict[str, str] = {"key": "VARCHAR", "value": "VARCHAR"}
+
+TOPIC_REGISTRY_COLUMNS: dict[str, str] = {
+    "topic_id": "VARCHAR",  # stable across weeks, like T0007
+    "label": "VARCHAR",
+    "label_source": "VARCHAR",  # auto | taxonomy
+    "top_words": "VARCHAR",  # JSON list
+    "representation": "VARCHAR",  # JSON: what next week's topics are matched against
+    "first_seen_week": "VARCHAR",
+    "last_seen_week": "VARCHAR",
+    "status": "VARCHAR",  # active | dormant | merged
+    "merged_into": "VARCHAR",  # topic_id it was merged into; NULL if not merged
+    "size_last_fit": "BIGINT",
+}
+
+TOPIC_EVENT_COLUMNS: dict[str, str] = {
+    "week": "VARCHAR",
+    "event": "VARCHAR",  # new | matched | split | merged | renamed
+    "topic_id": "VARCHAR",
+    "detail": "VARCHAR",
+    "iso_week": "VARCHAR",  # the run's week (replaced per week)
+}
+
+# Weekly insight tables (voc/insights): every one is replaced per ``iso_week``.
+_MIX = {"pct_positive": "DOUBLE", "pct_neutral": "DOUBLE", "pct_negative": "DOUBLE", "net_sentiment": "DOUBLE"}
+
+TOPIC_WEEK_QUOTES = 10
+"""Quote columns ``quote_1..quote_10`` declared on ``topic_week``: the most ``insights.quotes_per_topic`` allows."""
+
+TOPIC_WEEK_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "topic_id": "VARCHAR",
+    "topic_label": "VARCHAR",
+    "volume": "BIGINT",
+    "share_pct": "DOUBLE",
+    "prev_volume": "BIGINT",
+    "change_abs": "BIGINT",
+    "change_pct": "DOUBLE",
+    "trend": "VARCHAR",  # JSON list of weekly volumes
+    "trend_slope": "DOUBLE",
+    "scored": "BIGINT",
+    **_MIX,
+    "rated": "BIGINT",
+    "mean_rating": "DOUBLE",
+    "top_terms": "VARCHAR",
+    **{f"quote_{i}": "VARCHAR" for i in range(1, TOPIC_WEEK_QUOTES + 1)},
+    "by_channel": "VARCHAR",  # JSON object
+    "by_language": "VARCHAR",  # JSON object
+    "is_new": "BOOLEAN",
+    "is_emerging": "BOOLEAN",
+}
+
+SENTIMENT_WEEK_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "channel": "VARCHAR",  # or (all)
+    "language": "VARCHAR",  # or (all)
+    "segment_field": "VARCHAR",  # or (all)
+    "segment_value": "VARCHAR",  # or (all) / (none)
+    "volume": "BIGINT",
+    "scored": "BIGINT",
+    **_MIX,
+    "prev_volume": "BIGINT",
+    "change_abs": "BIGINT",
+    "change_pct": "DOUBLE",
+    "prev_net_sentiment": "DOUBLE",
+    "net_change": "DOUBLE",
+}
+
+EMERGING_TOPICS_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "topic_id": "VARCHAR",
+    "topic_label": "VARCHAR",
+    "signals": "VARCHAR",
+    "is_new": "BOOLEAN",
+    "volume": "BIGINT",
+    "share_pct": "DOUBLE",
+    "baseline_weeks": "BIGINT",
+    "baseline_weekly_mean": "DOUBLE",
+    "expected_volume": "DOUBLE",
+    "rate_ratio": "DOUBLE",
+    "volume_statistic": "VARCHAR",
+    "volume_p_value": "DOUBLE",
+    "volume_q_value": "DOUBLE",
+    "scored": "BIGINT",
+    "negative_share": "DOUBLE",
+    "baseline_negative_share": "DOUBLE",
+    "negative_statistic": "VARCHAR",
+    "negative_p_value": "DOUBLE",
+    "negative_q_value": "DOUBLE",
+    "min_volume": "BIGINT",
+    "alpha": "DOUBLE",
+    "top_terms": "VARCHAR",
+    "quotes": "VARCHAR",  # JSON list
+}
+
+DRIVERS_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "window_start": "VARCHAR",
+    "source": "VARCHAR",
+    "topic_id": "VARCHAR",
+    "topic_label": "VARCHAR",
+    "rated_with": "BIGINT",
+    "rated_without": "BIGINT",
+    "mean_with": "DOUBLE",
+    "mean_without": "DOUBLE",
+    "effect": "DOUBLE",
+    "ci_low": "DOUBLE",
+    "ci_high": "DOUBLE",
+    "p_value": "DOUBLE",
+    "impact": "DOUBLE",
+    "direction": "VARCHAR",
+    "confidence": "DOUBLE",
+}
+
+DATA_QUALITY_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "source": "VARCHAR",
+    "status": "VARCHAR",
+    "read": "BIGINT",
+    "accepted": "BIGINT",
+    "duplicates": "BIGINT",
+    "quarantined": "BIGINT",
+    "error": "VARCHAR",
+    "records_in_week": "BIGINT",
+    "exact_duplicates": "BIGINT",
+    "near_duplicates": "BIGINT",
+    "counted": "BIGINT",
+    "languages": "VARCHAR",  # JSON object
+    "pct_scored": "DOUBLE",
+    "pct_with_topic": "DOUBLE",
+}
+
+SUMMARY_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "week_start": "VARCHAR",
+    "week_end": "VARCHAR",
+    "records": "BIGINT",
+    "prev_records": "BIGINT",
+    "change_abs": "BIGINT",
+    "change_pct": "DOUBLE",
+    "scored": "BIGINT",
+    **_MIX,
+    "prev_net_sentiment": "DOUBLE",
+    "net_change": "DOUBLE",
+    "rated": "BIGINT",
+    "mean_rating": "DOUBLE",
+    "topics": "BIGINT",
+    "new_topics": "BIGINT",
+    "emerging_topics": "BIGINT",
+    "exact_duplicates": "BIGINT",
+    "near_duplicates": "BIGINT",
+    "sources_ok": "BIGINT",
+    "sources_failed": "BIGINT",
+    "is_partial": "BOOLEAN",
+    "missing_sources": "VARCHAR",
+    "data_status": "VARCHAR",
+    "data_note": "VARCHAR",
+    "history_weeks": "VARCHAR",  # JSON list
+    "weekly_volume": "VARCHAR",  # JSON list
+    "weekly_net_sentiment": "VARCHAR",  # JSON list
+    "baseline_weeks": "BIGINT",
+    "min_volume": "BIGINT",
+    "alpha": "DOUBLE",
+    "multiple_testing": "VARCHAR",
+    "volume_basis": "VARCHAR",
+}
+
+# -- the declaration the store works from ---------------------------------------------------------
+SQL_TYPES = ("VARCHAR", "BIGINT", "DOUBLE", "BOOLEAN", "TIMESTAMPTZ")
+"""The column types a declaration may use (each backend maps them to its own spelling)."""
+
+TableKind = Literal["records", "stage", "log", "meta", "registry", "weekly"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One stored table: its columns and SQL types, key, week column and how it is written.
+
+    ``kind`` says which store method writes it: ``records`` (upsert_records), ``stage``
+    (upsert_stage: one row per record), ``log`` (rows only added: quarantine, run_log),
+    ``meta`` (set_meta), ``registry`` (replaced whole) and ``weekly`` (replace_week: the rows
+    of one ``week`` column value replaced at once).
+    """
+
+    name: str
+    kind: TableKind
+    columns: Mapping[str, str]
+    key: tuple[str, ...] = ()
+    """Columns that identify a row (unique in what is written); empty for logs."""
+    week: str | None = None
+    """The ISO-week column, if the table has one."""
+    doc: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        bad = {c: t for c, t in self.columns.items() if t not in SQL_TYPES}
+        if bad:
+            raise ValueError(f"table {self.name}: unknown column types {bad}; use one of {SQL_TYPES}")
+        for c in (*self.key, *([self.week] if self.week else [])):
+            if c not in self.columns:
+                raise ValueError(f"table {self.name}: key or week column {c!r} is not one of its columns")
+        if self.kind == "weekly" and not self.week:
+            raise ValueError(f"table {self.name}: a weekly table needs its week column")
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("records", "records", RECORD_COLUMNS, ("record_id",), "iso_week", "canonical records"),
+        Table("record_text", "stage", TEXT_COLUMNS, ("record_id",), None, "text layer output per record"),
+        Table("record_sentiment", "stage", SENTIMENT_COLUMNS, ("record_id",), None, "sentiment per record"),
+        Table("record_topics", "stage", TOPIC_ASSIGNMENT_COLUMNS, ("record_id",), "iso_week", "topic per record"),
+        Table("quarantine", "log", QUARANTINE_COLUMNS, (), None, "rows refused at ingest, with the reason"),
+        Table("run_log", "log", RUN_LOG_COLUMNS, (), "iso_week", "one reconciliation row per source and run"),
+        Table("meta", "meta", META_COLUMNS, ("key",), None, "store settings (the author-hash salt)"),
+        Table("topic_registry", "registry", TOPIC_REGISTRY_COLUMNS, ("topic_id",), None, "topics across weeks"),
+        Table("topic_events", "weekly", TOPIC_EVENT_COLUMNS, (), "iso_week", "what a week's fit did to topics"),
+        Table("topic_week", "weekly", TOPIC_WEEK_COLUMNS, ("iso_week", "topic_id"), "iso_week"),
+        Table(
+            "sentiment_week",
+            "weekly",
+            SENTIMENT_WEEK_COLUMNS,
+            ("iso_week", "channel", "language", "segment_field", "segment_value"),
+            "iso_week",
+        ),
+        Table("emerging_topics", "weekly", EMERGING_TOPICS_COLUMNS, ("iso_week", "topic_id"), "iso_week"),
+        Table("drivers", "weekly", DRIVERS_COLUMNS, ("iso_week", "source", "topic_id"), "iso_week"),
+        Table("data_quality", "weekly", DATA_QUALITY_COLUMNS, ("iso_week", "source"), "iso_week"),
+        Table("summary", "weekly", SUMMARY_COLUMNS, ("iso_week",), "iso_week"),
+    )
+}
+"""Every table the store holds, by name: nothing else is created, written or read."""
+
+STAGE_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if t.kind == "stage")
+WEEKLY_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if t.kind == "weekly")

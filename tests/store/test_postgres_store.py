@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from voc.schema import RECORD_COLUMNS
-from voc.store.base import stores
+from voc.store import stores
 
 
 def records(n: int, week: str = "2026-W47", start: int = 0) -> pd.DataFrame:
@@ -109,7 +109,8 @@ def test_awkward_text_round_trips_exactly(postgres_store):
     # PostgreSQL text cannot hold NUL: the character is dropped rather than the whole batch failing
     nul = records(1, start=100).assign(text="before\x00after")
     assert postgres_store.upsert_records(nul).new == 1
-    assert postgres_store.read_table("records", "record_id = ?", ["r100"])["text"].tolist() == ["beforeafter"]
+    stored = postgres_store.read_table("records").set_index("record_id")
+    assert stored.loc["r100", "text"] == "beforeafter"
 
 
 def test_postgres_returns_what_duckdb_returns(postgres_store, tmp_path):
@@ -126,37 +127,43 @@ def test_postgres_returns_what_duckdb_returns(postgres_store, tmp_path):
     text = pd.DataFrame({"record_id": ["r0"], "language": ["th"], "text_clean": ["x"], "tokens": ["x"],
                          "topic_tokens": ["x"], "pii_types": [""], "flags": [""], "near_dup_of": [None]})
     weekly = pd.DataFrame({"iso_week": ["2026-W47"] * 2, "topic_id": ["T1", "T2"], "volume": [3, 4],
-                           "share": [0.25, 0.75], "emerging": [True, False],
-                           "first_seen": pd.to_datetime(["2026-11-17", None], utc=True)})
+                           "share_pct": [0.25, 0.75], "is_emerging": [True, False]})
+    log = pd.DataFrame({"run_id": ["a", "a"], "source": ["s", "t"], "iso_week": ["2026-W47", None], "read": [3, 0],
+                        "status": ["ok", "failed"], "started_at": pd.to_datetime(["2026-11-17", None], utc=True)})
     with open_store("duckdb", tmp_path / "voc.duckdb") as duck:
         got = {}
         for name, st in (("duckdb", duck), ("postgres", postgres_store)):
             st.upsert_records(df)
             st.upsert_stage("record_sentiment", sentiment)
             st.upsert_stage("record_text", text)
-            st.replace_week_rows("topic_week", "2026-W47", weekly)
-            got[name] = (st.enriched_records(["2026-W47"]), st.read_table("topic_week"), st.status())
-    (e_duck, w_duck, s_duck), (e_pg, w_pg, s_pg) = got["duckdb"], got["postgres"]
+            st.replace_week("topic_week", "2026-W47", weekly)
+            st.log_run(log)
+            got[name] = (st.enriched_records(["2026-W47"]), st.weekly_table("topic_week", "2026-W47"), st.status(),
+                         st.run_log("a"))
+    (e_duck, w_duck, s_duck, l_duck), (e_pg, w_pg, s_pg, l_pg) = got["duckdb"], got["postgres"]
     assert list(e_pg.columns) == list(e_duck.columns)
     assert e_pg["record_id"].tolist() == ["r3", "r0", "r1", "r2"]  # by created_at, as DuckDB orders them
     assert _plain(e_pg) == _plain(e_duck)
     assert str(e_pg["created_at"].dtype) == "datetime64[us, UTC]"
     assert e_pg.loc[e_pg["record_id"] == "r0", "sentiment"].iloc[0] is None  # NULL text is None, not NaN
     assert _plain(w_pg) == _plain(w_duck)
-    assert w_pg.dtypes.astype(str).to_dict() == {
-        "iso_week": "object", "topic_id": "object", "volume": "int64", "share": "float64", "emerging": "bool",
-        "first_seen": "datetime64[us, UTC]"}
+    assert list(w_pg.columns) == list(w_duck.columns)  # every declared column, the missing ones NULL
+    assert w_pg[["iso_week", "topic_id", "volume", "share_pct", "is_emerging"]].dtypes.astype(str).to_dict() == {
+        "iso_week": "object", "topic_id": "object", "volume": "int64", "share_pct": "float64", "is_emerging": "bool"}
+    assert w_pg["quote_1"].isna().all() and w_duck["quote_1"].isna().all()
+    assert _plain(l_pg.sort_values("source")) == _plain(l_duck.sort_values("source"))
+    assert str(l_pg["started_at"].dtype) == "datetime64[us, UTC]"
     assert s_pg == s_duck
 
 
-def test_read_table_takes_duckdb_style_parameters(postgres_store):
-    postgres_store.upsert_records(records(3))
-    postgres_store.upsert_records(records(2, week="2026-W48", start=3))
-    got = postgres_store.read_table(
-        "records", "record_id IN (SELECT record_id FROM records WHERE iso_week IN (?, ?)) AND text LIKE 'msg %'",
-        ["2026-W48", "2026-W01"])
-    assert sorted(got["record_id"]) == ["r3", "r4"]
-    assert postgres_store.read_table("records", "text = '?'", []).empty
+def test_domain_reads_take_awkward_values_as_values(postgres_store):
+    """A run id or week holding ?, %s, quotes or % is a value to match, never SQL."""
+    odd = "it's 100% ? %s \" done"
+    log = pd.DataFrame({"run_id": [odd, "plain"], "source": ["s", "s"], "iso_week": ["2026-W47", "2026-W47"]})
+    postgres_store.log_run(log)
+    assert postgres_store.run_log(odd)["run_id"].tolist() == [odd]
+    assert postgres_store.run_log("it's 100%").empty
+    assert len(postgres_store.run_log()) == 2
 
 
 def test_workers_loading_the_same_batch_at_once_store_each_record_once(postgres_url, postgres_schema):
@@ -172,7 +179,7 @@ def test_workers_loading_the_same_batch_at_once_store_each_record_once(postgres_
                 st.add_quarantine(pd.DataFrame({
                     "run_id": ["x"], "source": ["s"], "location": ["f:line 2"], "reason": ["missing text"],
                     "raw": ["{}"], "quarantined_at": [pd.Timestamp.now(tz="UTC")]}))
-                st.replace_week_rows("topic_week", "2026-W47", pd.DataFrame({"iso_week": ["2026-W47"], "n": [1]}))
+                st.replace_week("topic_week", "2026-W47", pd.DataFrame({"iso_week": ["2026-W47"], "topic_id": ["T1"], "volume": [1]}))
         except Exception as e:  # surfaced below: a thread's exception would otherwise vanish
             errors.append(e)
 
@@ -190,9 +197,9 @@ def test_workers_loading_the_same_batch_at_once_store_each_record_once(postgres_
 
 
 def test_a_failed_weekly_replacement_leaves_the_week_as_it_was(postgres_store):
-    old = pd.DataFrame({"iso_week": ["2026-W47"] * 2, "volume": [3, 4]})
-    postgres_store.replace_week_rows("topic_week", "2026-W47", old)
-    bad = pd.DataFrame({"iso_week": ["2026-W47"], "volume": ["not a number"]})
+    old = pd.DataFrame({"iso_week": ["2026-W47"] * 2, "topic_id": ["T1", "T2"], "volume": [3, 4]})
+    postgres_store.replace_week("topic_week", "2026-W47", old)
+    bad = pd.DataFrame({"iso_week": ["2026-W47"], "topic_id": ["T1"], "volume": ["not a number"]})
     with pytest.raises(Exception):
-        postgres_store.replace_week_rows("topic_week", "2026-W47", bad)
+        postgres_store.replace_week("topic_week", "2026-W47", bad)
     assert postgres_store.read_table("topic_week")["volume"].tolist() == [3, 4]

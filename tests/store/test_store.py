@@ -59,9 +59,9 @@ def test_exact_duplicates_keep_the_earliest_as_original(store):
 
 def test_weekly_rows_are_replaced_not_duplicated(store):
     t1 = pd.DataFrame({"iso_week": ["2026-W47"] * 2, "topic_id": ["T1", "T2"], "volume": [3, 4]})
-    store.replace_week_rows("topic_week", "2026-W47", t1)
-    store.replace_week_rows("topic_week", "2026-W46", t1.assign(iso_week="2026-W46"))
-    store.replace_week_rows("topic_week", "2026-W47", t1.assign(volume=[5, 6]))
+    store.replace_week("topic_week", "2026-W47", t1)
+    store.replace_week("topic_week", "2026-W46", t1.assign(iso_week="2026-W46"))
+    store.replace_week("topic_week", "2026-W47", t1.assign(volume=[5, 6]))
     got = store.read_table("topic_week").sort_values(["iso_week", "topic_id"])
     assert got["volume"].tolist() == [3, 4, 5, 6]
 
