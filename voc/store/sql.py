@@ -25,6 +25,8 @@ class Dialect:
     """Appended to a text column in ORDER BY so both sort by code point (PostgreSQL's locale would not)."""
     primary_keys: bool
     """Whether tables get their declared key as PRIMARY KEY (what INSERT ... ON CONFLICT needs)."""
+    list_param: str
+    """``column {list_param}`` keeps rows whose column is in a list given as one parameter."""
 
 
 DUCKDB = Dialect(
@@ -35,6 +37,7 @@ DUCKDB = Dialect(
     text_order="",
     # DuckDB checks a key on UPDATE of an indexed table eagerly; the stores it created never had keys
     primary_keys=False,
+    list_param="IN (SELECT unnest(?))",  # twice as fast as = ANY(?) on 100k keys
 )
 POSTGRES = Dialect(
     name="postgres",
@@ -43,6 +46,7 @@ POSTGRES = Dialect(
     param="%s",
     text_order=' COLLATE "C"',
     primary_keys=True,
+    list_param="= ANY(%s)",
 )
 
 # information_schema.columns.data_type of either database -> the declared spelling
@@ -152,13 +156,13 @@ def mark_duplicates(d: Dialect) -> str:
         f"UPDATE records SET duplicate_of = {first} FROM ("
         "  SELECT record_id, first_value(record_id) OVER "
         f"    (PARTITION BY dedup_key ORDER BY created_at, record_id{d.text_order}) AS first_id"
-        f"  FROM records WHERE dedup_key = ANY({d.param})"
+        f"  FROM records WHERE dedup_key {d.list_param}"
         f") f WHERE records.record_id = f.record_id AND records.duplicate_of IS DISTINCT FROM ({first})"
     )
 
 
 def count_duplicates(d: Dialect) -> str:
-    return f"SELECT count(*) FROM records WHERE duplicate_of IS NOT NULL AND record_id = ANY({d.param})"
+    return f"SELECT count(*) FROM records WHERE duplicate_of IS NOT NULL AND record_id {d.list_param}"
 
 
 def week_filter(weeks: list[str] | None, d: Dialect) -> tuple[str, list]:
@@ -167,7 +171,8 @@ def week_filter(weeks: list[str] | None, d: Dialect) -> tuple[str, list]:
         return "", []
     if not weeks:
         return " AND false", []
-    return f" AND r.iso_week = ANY({d.param})", [[str(w) for w in weeks]]
+    # one placeholder per week (a handful): both databases plan a plain IN list best
+    return f" AND r.iso_week IN ({', '.join([d.param] * len(weeks))})", [str(w) for w in weeks]
 
 
 def records_missing(table: Table, d: Dialect, week_cond: str) -> str:
