@@ -32,6 +32,8 @@ class _SourceBase(_Strict):
     timezone: str | None = None  # zone of naive times; default: the pipeline's
     date_format: str | None = None  # strftime format; default: ISO 8601, then common forms
     dayfirst: bool = True  # 03/04/2026 is 3 April (Thai and British usage)
+    years: Literal["auto", "buddhist", "gregorian"] = "auto"  # two-digit years: see voc/ingest/dates.py
+    future_margin_hours: float = Field(24.0, ge=0)  # later than ingest time + this: quarantined
     segments: dict[str, str] = Field(default_factory=dict)  # constant segment values
     enabled: bool = True
 

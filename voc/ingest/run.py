@@ -119,6 +119,8 @@ def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: 
         redact=config.text.redact if config.ingest.redact else False,
         date_format=src.date_format,
         dayfirst=src.dayfirst,
+        years=src.years,
+        future_margin_hours=src.future_margin_hours,
     )
     store_rows(raw, cols, ctx, store, rec)
     log_reconciliation(store, run_id, rec, week, started)
