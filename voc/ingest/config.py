@@ -91,8 +91,15 @@ class TranscriptSource(_SourceBase):
         default_factory=lambda: ["customer", "client", "user", "ลูกค้า"]
     )
     agent_speakers: list[str] = Field(
-        default_factory=lambda: ["agent", "staff", "bot", "พนักงาน", "เจ้าหน้าที่", "แอดมิน"]
+        default_factory=lambda: ["agent", "staff", "bot", "admin", "system", "พนักงาน", "เจ้าหน้าที่", "แอดมิน"]
     )
+    # transcript options (voc/ingest/transcripts.py and the README say how each is used)
+    unknown_speakers: Literal["agent", "customer"] = "agent"  # a speaker in neither list counts as this
+    split_gap_minutes: float | None = Field(30.0, gt=0)  # text without separators: a longer silence splits
+    greetings: list[str] = Field(default_factory=lambda: [
+        "สวัสดี", "ยินดีต้อนรับ", "ยินดีให้บริการ", "hello", "hi", "good morning", "good afternoon",
+        "good evening", "welcome", "thank you for contacting"])  # text without separators or times
+    max_turns: int = Field(60, ge=1)  # more turns in one conversation: a warning, noted in metadata
 
 
 def _source_kind(v) -> str:
