@@ -341,7 +341,9 @@ def _read_text_conversations(path: Path, text: str, src: TranscriptSource, out: 
         elif kind == "turn":
             if not explicit and _starts_new(cur, value, src):
                 conversations.append(cur)
-                cur = _Conversation(first_line=n)
+                # the file's date (and, without turn times, its time) still describe the next conversation
+                kept = ("date",) if value.time else ("date", "time")
+                cur = _Conversation(first_line=n, headers={k: v for k, v in cur.headers.items() if k in kept})
             cur.turns.append(value)
         elif kind == "text":
             if cur.turns:
