@@ -71,7 +71,11 @@ class _Unread(ValueError):
 
 
 def _shown(value: object) -> str:
+    """The value as a reason quotes it: cut to 40 characters, personal data redacted (a reason is stored)."""
+    from voc.text.redact import redact
+
     s = str(value).strip()
+    s = redact(s[:200])[0]  # redact before cutting: a phone number cut in half is no longer found
     return repr(s[:40] + ("..." if len(s) > 40 else ""))
 
 
