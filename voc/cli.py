@@ -28,16 +28,32 @@ def _quiet_prefect() -> None:
 
 
 def _print_reconciliation(recs) -> None:
+    """The per-source counts as a table; each error in full below it (a cell would cut paths at 80 columns)."""
+    import textwrap
+
     from rich.table import Table
 
     t = Table(title="Reconciliation (read = accepted + duplicates + quarantined)")
-    for c in ("source", "read", "accepted", "duplicates", "quarantined", "status", "balanced"):
-        t.add_column(c)
+    t.add_column("source", overflow="fold")  # the one column that gives way in a narrow terminal
+    for c in ("read", "accepted", "duplicates", "quarantined", "status", "balanced"):
+        t.add_column(c, no_wrap=True)
+    errors = []
     for r in recs:
         d = r if isinstance(r, dict) else r.as_dict()
+        status = d["status"]
+        if d.get("error"):
+            errors.append((d["source"], str(d["error"])))
+            status += f" [{len(errors)}]"
         t.add_row(d["source"], str(d["read"]), str(d["accepted"]), str(d["duplicates"]), str(d["quarantined"]),
-                  d["status"] + (f": {d['error']}" if d.get("error") else ""), "yes" if d["balanced"] else "NO")
+                  status, "yes" if d["balanced"] else "NO")
     out.print(t)
+    width = max(40, min(out.width, 100))
+    for n, (source, error) in enumerate(errors, start=1):
+        # plain text, wrapped at spaces only: a path stays whole on its line, so it can be copied
+        lines = textwrap.wrap(f"[{n}] {source}: {error}", width=width, subsequent_indent="    ",
+                              break_long_words=False, break_on_hyphens=False)
+        for line in lines:
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -50,6 +66,9 @@ def ingest(
     id_column: Optional[str] = typer.Option(None, help="Column holding the source's own message id."),
     store: Path = typer.Option(Path("voc.duckdb"), help="Store file for ad hoc loads."),
     timezone: str = typer.Option("Asia/Bangkok", help="Zone of naive times in the file."),
+    years: str = typer.Option("auto", help="Two-digit years: auto, buddhist (24/11/69 is 2569 BE) or gregorian."),
+    assume_now: bool = typer.Option(False, "--assume-now",
+                                    help="Without --time-column: date every row with the ingest time."),
 ) -> None:
     """Load messages into the store and print the reconciliation."""
     from voc.ingest.run import ingest_file, new_run_id
@@ -68,8 +87,14 @@ def ingest(
         return
     if path is None or not channel or not text_column:
         raise typer.BadParameter("give PATH with --channel and --text-column, or --config FILE")
+    if years not in ("auto", "buddhist", "gregorian"):
+        raise typer.BadParameter(f"--years {years!r}: use auto, buddhist or gregorian")
+    if time_column is None and not assume_now:
+        raise typer.BadParameter(
+            "give --time-column COL (the column with each message's time), or --assume-now to date every row "
+            "with the ingest time (old messages would then count in this week)")
     with open_store("duckdb", store) as st:
-        rec = ingest_file(path, st, channel, text_column, time_column, id_column, timezone)
+        rec = ingest_file(path, st, channel, text_column, time_column, id_column, timezone, years=years)
     _print_reconciliation([rec])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
 from pathlib import Path
@@ -28,6 +29,22 @@ def read_table(path: str | Path, **kwargs) -> pd.DataFrame:
     if suffix == ".xlsx":
         return pd.read_excel(path, **kwargs)
     raise ValueError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READABLE)}")
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, sep: str = ",") -> None:
+    r"""The one way voc writes CSV/TSV: UTF-8 with BOM (Excel shows Thai), every non-numeric field quoted.
+
+    pandas 3.1 on Python 3.11 leaves a field holding a bare ``\r`` unquoted, and every reader then splits
+    the row there; quoting every text field (``csv.QUOTE_NONNUMERIC``) keeps ``\r``, ``\r\n``, ``\n`` and
+    U+2028 inside their field, so the file reads back with the same rows.
+    """
+    df.to_csv(path, index=False, sep=sep, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC)
+
+
+def _write_jsonl(df: pd.DataFrame, path: Path) -> None:
+    """JSON lines with U+2028/U+2029 escaped: line readers that split on them (str.splitlines) keep the row."""
+    text = df.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+    Path(path).write_text(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"), encoding="utf-8")
 
 
 def atomic_path(path: Path):
@@ -59,11 +76,11 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     suffix = path.suffix.lower()
     with atomic_path(path) as tmp:
         if suffix == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+            write_csv(df, tmp)
         elif suffix == ".tsv":
-            df.to_csv(tmp, index=False, sep="\t", encoding="utf-8-sig")
+            write_csv(df, tmp, sep="\t")
         elif suffix == ".jsonl":
-            df.to_json(tmp, orient="records", lines=True, force_ascii=False, date_format="iso")
+            _write_jsonl(df, tmp)
         elif suffix == ".json":
             df.to_json(tmp, orient="records", force_ascii=False, date_format="iso", indent=1)
         elif suffix == ".parquet":
@@ -107,9 +124,9 @@ def write_text_file_table(df: pd.DataFrame, path: str | Path) -> Path:
     fmt = text_file_format(path)
     with atomic_path(path) as tmp:
         if fmt == "csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+            write_csv(df, tmp)
         elif fmt == "jsonl":
-            df.to_json(tmp, orient="records", lines=True, force_ascii=False)
+            _write_jsonl(df, tmp)
         else:
             df.to_parquet(tmp, index=False)
     return path

@@ -18,6 +18,7 @@ import pandas as pd
 
 from voc.export.config import ExportConfig
 from voc.export.report import render_report
+from voc.tableio import write_csv
 
 TABLE_ORDER = ("summary", "topic_week", "emerging_topics", "sentiment_week", "drivers", "data_quality")
 """Sheet order: the headline first, then what a PM reads next."""
@@ -56,9 +57,8 @@ def write_exports(
             written.append(_atomic(out_dir / f"{name}.parquet",
                                    lambda p, df=df: df.to_parquet(p, index=False)))
         if "csv" in config.formats:
-            # utf-8-sig writes the BOM that makes Excel read the file as UTF-8 (Thai intact).
-            written.append(_atomic(out_dir / f"{name}.csv",
-                                   lambda p, df=df: df.to_csv(p, index=False, encoding="utf-8-sig")))
+            # UTF-8 with BOM (Excel reads Thai), text fields quoted (a bare \r stays in its row)
+            written.append(_atomic(out_dir / f"{name}.csv", lambda p, df=df: write_csv(df, p)))
     if "xlsx" in config.formats:
         written.append(_atomic(out_dir / f"voc-{week}.xlsx",
                                lambda p: write_workbook(p, {n: safe[n] for n in names})))

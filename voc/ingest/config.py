@@ -32,6 +32,8 @@ class _SourceBase(_Strict):
     timezone: str | None = None  # zone of naive times; default: the pipeline's
     date_format: str | None = None  # strftime format; default: ISO 8601, then common forms
     dayfirst: bool = True  # 03/04/2026 is 3 April (Thai and British usage)
+    years: Literal["auto", "buddhist", "gregorian"] = "auto"  # two-digit years: see voc/ingest/dates.py
+    future_margin_hours: float = Field(24.0, ge=0)  # later than ingest time + this: quarantined
     segments: dict[str, str] = Field(default_factory=dict)  # constant segment values
     enabled: bool = True
 
@@ -89,8 +91,15 @@ class TranscriptSource(_SourceBase):
         default_factory=lambda: ["customer", "client", "user", "ลูกค้า"]
     )
     agent_speakers: list[str] = Field(
-        default_factory=lambda: ["agent", "staff", "bot", "พนักงาน", "เจ้าหน้าที่", "แอดมิน"]
+        default_factory=lambda: ["agent", "staff", "bot", "admin", "system", "พนักงาน", "เจ้าหน้าที่", "แอดมิน"]
     )
+    # transcript options (voc/ingest/transcripts.py and the README say how each is used)
+    unknown_speakers: Literal["agent", "customer"] = "agent"  # a speaker in neither list counts as this
+    split_gap_minutes: float | None = Field(30.0, gt=0)  # text without separators: a longer silence splits
+    greetings: list[str] = Field(default_factory=lambda: [
+        "สวัสดี", "ยินดีต้อนรับ", "ยินดีให้บริการ", "hello", "hi", "good morning", "good afternoon",
+        "good evening", "welcome", "thank you for contacting"])  # text without separators or times
+    max_turns: int = Field(60, ge=1)  # more turns in one conversation: a warning, noted in metadata
 
 
 def _source_kind(v) -> str:

@@ -15,7 +15,7 @@ import orjson
 import pandas as pd
 
 from voc.ingest.config import ColumnMap
-from voc.ingest.dates import parse_times
+from voc.ingest.dates import DateRules, read_times
 from voc.ingest.files import RawRows, SourceError
 from voc.schema import CHANNELS, QUARANTINE_COLUMNS, RECORD_COLUMNS
 
@@ -97,6 +97,8 @@ class MapContext:
     redact: object = True  # a voc.text.config.RedactConfig, or True (defaults) / False (off)
     date_format: str | None = None
     dayfirst: bool = True
+    years: str = "auto"  # two-digit years: auto, buddhist or gregorian (voc/ingest/dates.py)
+    future_margin_hours: float = 24.0
 
 
 def _json_raw(row: object) -> str:
@@ -167,11 +169,11 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
     meta_extra = [dict() for _ in range(len(df))]
     if columns.created_at:
         raw_times = get(columns.created_at)
-        times = parse_times(raw_times, ctx.source_tz, ctx.dayfirst, ctx.date_format)
+        rules = DateRules(ctx.source_tz, ctx.dayfirst, ctx.date_format, ctx.years,
+                          pd.Timedelta(hours=ctx.future_margin_hours))
+        times, time_reasons = read_times(raw_times, rules)
         no_time = times.isna() & (bad == "")
-        bad[no_time & raw_times.isna()] = "missing date"
-        still = no_time & raw_times.notna()
-        bad[still] = "unparseable date " + raw_times[still].map(lambda v: repr(str(v)[:40]))
+        bad[no_time] = time_reasons[no_time]
     else:
         now = pd.Timestamp.now(tz="UTC").floor("s")
         times = pd.Series(now, index=df.index)

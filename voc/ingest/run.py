@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -119,6 +121,8 @@ def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: 
         redact=config.text.redact if config.ingest.redact else False,
         date_format=src.date_format,
         dayfirst=src.dayfirst,
+        years=src.years,
+        future_margin_hours=src.future_margin_hours,
     )
     store_rows(raw, cols, ctx, store, rec)
     log_reconciliation(store, run_id, rec, week, started)
@@ -149,6 +153,14 @@ def record_failure(store: Store, run_id: str, source: str, error: str, week: str
     return rec
 
 
+def adhoc_source_name(path: Path) -> str:
+    """The source name of an ad hoc file: its stem plus a hash of its full path, so two ``export.csv``
+    from different folders are two sources and never overwrite each other's records."""
+    resolved = str(Path(path).resolve())
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(path).stem).strip("_.") or "file"
+    return f"{stem[:40]}-{hashlib.sha1(resolved.encode('utf-8')).hexdigest()[:8]}"
+
+
 def ingest_file(
     path: Path,
     store: Store,
@@ -159,14 +171,25 @@ def ingest_file(
     timezone_name: str = "Asia/Bangkok",
     run_id: str | None = None,
     redact: bool = True,
+    years: str = "auto",
 ) -> Reconciliation:
-    """Ad hoc load of one file (``voc ingest PATH ...``)."""
+    """Ad hoc load of one file (``voc ingest PATH ...``); a later load must name the same channel."""
+    name = adhoc_source_name(path)
+    known = store.get_meta(f"adhoc_channel:{name}")
+    if known and known != channel:
+        raise SourceError(
+            f"{path} was loaded before as channel {known!r} (source {name}); its stored records keep that "
+            f"channel. Load it again with --channel {known}, or use --config with a source for channel {channel!r}"
+        )
     src = FileSource(
-        name=Path(path).stem.replace(" ", "_") or "file",
+        name=name,
         path=str(Path(path).resolve()),
         channel=channel,
+        years=years,
         columns=ColumnMap(text=text_column, created_at=time_column, id=id_column),
     )
     config = PipelineConfig(timezone=timezone_name, sources=[src])
     config.ingest.redact = redact
-    return ingest_source(src, config, store, run_id or new_run_id())
+    rec = ingest_source(src, config, store, run_id or new_run_id())
+    store.set_meta(f"adhoc_channel:{name}", channel)
+    return rec
