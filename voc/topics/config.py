@@ -68,7 +68,7 @@ class TopicsConfig(BaseModel):
     @model_validator(mode="after")
     def _known_backends(self) -> "TopicsConfig":
         # Validating names and params here makes a typo fail when the config loads, not mid-run.
-        from voc.topics.backends import validate_component
+        from voc.topics.parts import validate_component
 
         for stage in ("embedding", "reduction", "clustering", "representation"):
             validate_component(stage, getattr(self, stage))

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from voc.topics.backends import build
+from voc.topics.parts import build
 from voc.topics.config import TopicsConfig
 from voc.topics.labels import label_terms, make_label, pick_quotes, thai_share
 
