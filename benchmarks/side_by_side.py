@@ -105,7 +105,7 @@ def main() -> None:
     from sentence_transformers import SentenceTransformer
 
     from voc.paths import shared_data_dir
-    from voc.topics.backends import packaged_minilm_path
+    from voc.topics.parts.embedders import packaged_minilm_path
 
     embedder = SentenceTransformer(str(packaged_minilm_path()), device="cpu")
     texts = english_messages(args.messages)

@@ -65,7 +65,35 @@ TOPIC_ASSIGNMENT_COLUMNS: dict[str, str] = {
     "topic_id": "VARCHAR",  # registry id, or OUTLIER_TOPIC_ID
     "topic_label": "VARCHAR",
     "topic_probability": "DOUBLE",
+    "theme_id": "VARCHAR",  # registry theme id (the level above topics), or OUTLIER_TOPIC_ID
+    "theme_label": "VARCHAR",
 }
+
+THEME_WEEK_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "theme_id": "VARCHAR",  # registry theme id (G0001), or OUTLIER_TOPIC_ID
+    "theme_label": "VARCHAR",
+    "volume": "BIGINT",
+    "share_pct": "DOUBLE",
+    "prev_volume": "BIGINT",
+    "change_abs": "BIGINT",
+    "change_pct": "DOUBLE",
+    "trend": "VARCHAR",  # JSON list of weekly volumes, oldest first
+    "scored": "BIGINT",
+    "pct_negative": "DOUBLE",
+    "net_sentiment": "DOUBLE",
+    "topics": "BIGINT",  # topics of the theme with records this week
+    "topic_ids": "VARCHAR",  # JSON list
+    "top_topics": "VARCHAR",  # labels of its biggest topics, " | "-joined
+    "by_language": "VARCHAR",  # JSON object language -> records
+    "quote_1": "VARCHAR",
+    "quote_2": "VARCHAR",
+    "quote_3": "VARCHAR",
+    "is_new": "BOOLEAN",
+    "is_emerging": "BOOLEAN",
+    "emerging_signals": "VARCHAR",  # comma-joined: new, volume, negative_share
+}
+"""The weekly theme table (``voc.insights.themes``), one row per theme and week."""
 
 QUARANTINE_COLUMNS: dict[str, str] = {
     "run_id": "VARCHAR",

@@ -83,7 +83,7 @@ def _split_one_pattern(text: str) -> list[str]:
         rf"|(?P<thai>[{p.THAI_CHARS}]+(?:\s+[{p.THAI_CHARS}]+)*)",
         re.IGNORECASE,
     )
-    segment = t._thai_segmenter("nlpo3")
+    segment = t._thai_segmenter("nlpo3", t.user_dictionary())
     tokens: list[str] = []
     pos = 0
     for match in combined.finditer(text):

@@ -5,15 +5,9 @@ from sklearn.metrics import normalized_mutual_info_score
 from topics_synthetic import THAI_THEMES, corpus
 
 from voc.paths import shared_data_dir
-from voc.topics.backends import (
-    HybridEmbedder,
-    HybridParams,
-    StaticEmbedder,
-    StaticParams,
-    WardParams,
-    _Ward,
-    build,
-)
+from voc.topics.parts import build
+from voc.topics.parts.clusterers import WardClusterer, WardParams
+from voc.topics.parts.embedders import HybridEmbedder, HybridParams, StaticEmbedder, StaticParams
 from voc.topics.config import ComponentConfig, TopicsConfig
 from voc.topics.distill import learn_token_vectors
 from voc.topics.labels import THAI_RE
@@ -76,7 +70,7 @@ def test_ward_is_deterministic_and_falls_back_to_kmeans_on_large_batches():
     first = ward.fit(x).labels_.copy()
     assert normalized_mutual_info_score(truth, first) == pytest.approx(1.0)
     assert np.array_equal(first, ward.fit(x).labels_)
-    small = _Ward(WardParams(n_topics=3, max_docs=50), seed=1).fit(x)  # 120 > 50 documents: k-means
+    small = WardClusterer(WardParams(n_topics=3, max_docs=50), seed=1).fit(x)  # 120 > 50 documents: k-means
     assert normalized_mutual_info_score(truth, small.labels_) == pytest.approx(1.0)
 
 

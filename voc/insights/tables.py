@@ -111,6 +111,9 @@ def build_weekly_tables(
         "data_quality": data_quality,
     }
     tables["summary"] = ctx.summary(topic_week, tables["emerging_topics"], data_quality)
+    from voc.insights.themes import theme_week_table
+
+    tables["theme_week"] = theme_week_table(week, records, topics, config)
     return tables
 
 

@@ -44,6 +44,25 @@ class TokenizeConfig(BaseModel):
     """Words PyThaiNLP lists as stopwords that carry customer meaning ("ส่งช้า" is slow delivery)."""
     keep_emoji_in_topics: bool = False
     min_topic_token_chars: int = Field(2, ge=1)
+    user_words: list[str] = Field(default_factory=list)
+    """Thai words the segmenter must keep whole (brands, products, loanwords), beside voc's default
+    list (``voc.text.tokenize.DEFAULT_USER_WORDS``: แอป, โรมมิ่ง, รีฟันด์...)."""
+    default_user_words: bool = True
+    """Whether voc's default list of loanwords and brand words is added to the dictionary."""
+
+    @field_validator("user_words")
+    @classmethod
+    def _thai_user_words(cls, words: list[str]) -> list[str]:
+        out = []
+        for word in words:
+            word = word.strip()
+            if not re.fullmatch(r"[\u0e00-\u0e7f]+", word):
+                raise ValueError(
+                    f"user word {word!r} must be Thai letters only, without spaces: Latin words and numbers "
+                    "are never split, and a dictionary word cannot hold a space"
+                )
+            out.append(word)
+        return out
 
 
 class RedactConfig(BaseModel):

@@ -32,6 +32,21 @@ from voc.text.patterns import (
 
 _DEFAULT = TokenizeConfig()
 
+DEFAULT_USER_WORDS: tuple[str, ...] = (
+    # apps and accounts
+    "แอป", "แอพ", "แอปฯ", "แอปพลิเคชัน", "แอปพลิเคชั่น", "แอพพลิเคชั่น", "แอคเคาท์", "แอคเคาต์", "แอคเคานต์",
+    "อัปเดท", "อัพเดต", "อัพเดท", "รีเซ็ต", "รีเซต", "รีสตาร์ต", "รีสตาร์ท", "ล็อกเอาต์", "ล็อกเอาท์",
+    "พาสเวิร์ด", "ยูสเซอร์", "โอทีพี", "คิวอาร์", "บาร์โค้ด", "สมาร์ทโฟน", "ซิมการ์ด", "อีซิม",
+    # shopping, payments, delivery
+    "รีฟันด์", "แคชแบ็ก", "แคชแบ็ค", "วอลเล็ต", "พร้อมเพย์", "ทรูมันนี่", "ทรูมันนี", "ช้อปปี้", "ลาซาด้า",
+    "เดลิเวอรี่", "เดลิเวอรี", "ดีลิเวอรี", "ไลน์แมน", "ฟู้ดแพนด้า", "แกร็บฟู้ด", "โรบินฮู้ด", "แมสเซนเจอร์",
+    "ไรเดอร์", "แอดมิน", "โปรโมชั่น", "โปรโมชัน", "แพ็กเกจ", "แพ็คเกจ", "คอลเซ็นเตอร์", "คอลเซนเตอร์",
+    # telecom and media
+    "โรมมิ่ง", "สตรีมมิ่ง", "เน็ตฟลิกซ์", "ยูทูบ", "ไฟเบอร์", "เราเตอร์",
+)
+"""Thai loanwords and brand words PyThaiNLP's dictionary lacks, so its segmenters split them
+(แอป -> แอ + ป, โรมมิ่ง -> โรม + มิ่ง); configs add more with ``text.tokenize.user_words``."""
+
 # Atomic tokens, in order of precedence (a URL may hold Thai-looking text, a hashtag may be
 # Thai); they are cut out before the Thai runs are segmented.
 _ATOM_KINDS = (PLACEHOLDER_RE, URL_RE, EMAIL_RE, MENTION_RE, HASHTAG_RE, LAUGHTER_RE, EMOJI_RE)
@@ -73,7 +88,16 @@ def tokenize(
         text = normalize(text)
     if not text:
         return []
-    return _split(text, cfg.engine)
+    return _split(text, cfg.engine, user_dictionary(cfg))
+
+
+def user_dictionary(config: TokenizeConfig | None = None) -> tuple[str, ...]:
+    """The Thai words a config adds to the segmenter's dictionary, sorted (a cache key)."""
+    cfg = config or _DEFAULT
+    words = set(cfg.user_words)
+    if cfg.default_user_words:
+        words |= set(DEFAULT_USER_WORDS)
+    return tuple(sorted(words))
 
 
 def topic_tokens(
@@ -186,8 +210,8 @@ def _is_thai(token: str) -> bool:
     return "\u0e00" <= token[0] <= "\u0e7f"
 
 
-def _split(text: str, engine: str) -> list[str]:
-    segment_thai = _thai_segmenter(engine)
+def _split(text: str, engine: str, user_words: tuple[str, ...] = ()) -> list[str]:
+    segment_thai = _thai_segmenter(engine, user_words)
     if _PLAIN_TEXT_RE.fullmatch(text) and not _has_exception_word(text):
         # Thai, plain Latin words and plain numbers only: the segmenter splits these exactly as
         # the run-by-run path does (checked on the wisesight texts), in one call.
@@ -319,13 +343,14 @@ def _spacy_tokenizer() -> Callable:
 
 
 @functools.cache
-def _thai_segmenter(engine: str) -> Callable[[str], list[str]]:
-    """The engine's segmenter, with short runs cached: callers must not change the lists.
+def _thai_segmenter(engine: str, user_words: tuple[str, ...] = ()) -> Callable[[str], list[str]]:
+    """The engine's segmenter over its dictionary plus ``user_words``, with short runs cached:
+    callers must not change the lists.
 
     Thai runs between punctuation, emoji and Latin words repeat a lot ("ค่ะ", "ขอบคุณครับ");
     on wisesight a fifth of the segmenter calls are such repeats.
     """
-    raw = _raw_segmenter(engine)
+    raw = _raw_segmenter(engine, user_words)
     cache: dict[str, list[str]] = {}
 
     def segment(text: str) -> list[str]:
@@ -343,16 +368,14 @@ _SEGMENT_CACHE_CHARS = 40
 _SEGMENT_CACHE_MAX = 200_000
 
 
-def _raw_segmenter(engine: str) -> Callable[[str], list[str]]:
+def _raw_segmenter(engine: str, user_words: tuple[str, ...] = ()) -> Callable[[str], list[str]]:
     if engine not in THAI_ENGINES:
         raise ValueError(f"unknown Thai engine {engine!r}; known: {', '.join(THAI_ENGINES)}")
     if engine == "nlpo3":
         # nlpo3 directly: PyThaiNLP's word_tokenize wrapper costs as much as the segmenting.
         import nlpo3
-        from pythainlp.tokenize import nlpo3 as pythainlp_nlpo3
 
-        pythainlp_nlpo3._ensure_default_dict_loaded()
-        dict_name = pythainlp_nlpo3._NLPO3_DEFAULT_DICT_NAME
+        dict_name = _nlpo3_dictionary(user_words)
 
         def segment(text: str) -> list[str]:
             try:
@@ -363,10 +386,52 @@ def _raw_segmenter(engine: str) -> Callable[[str], list[str]]:
         return segment
     from pythainlp.tokenize import word_tokenize
 
+    trie = None
+    if user_words:
+        from pythainlp.corpus import thai_words
+        from pythainlp.util import Trie
+
+        trie = Trie(set(thai_words()) | set(user_words))
+
     def segment_newmm(text: str) -> list[str]:
-        return word_tokenize(text, engine="newmm", keep_whitespace=False)
+        return word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=False)
 
     return segment_newmm
+
+
+def _nlpo3_dictionary(user_words: tuple[str, ...]) -> str:
+    """Name of an nlpo3 dictionary: PyThaiNLP's words plus ``user_words``, loaded once per process."""
+    import hashlib
+    import os
+    import tempfile
+
+    import nlpo3
+    from pythainlp.corpus import thai_words
+
+    if not user_words:
+        from pythainlp.tokenize import nlpo3 as pythainlp_nlpo3
+
+        pythainlp_nlpo3._ensure_default_dict_loaded()
+        return pythainlp_nlpo3._NLPO3_DEFAULT_DICT_NAME
+    digest = hashlib.sha256("\n".join(user_words).encode("utf-8")).hexdigest()[:16]
+    name = f"voc-{digest}"
+    if name in _NLPO3_LOADED:
+        return name
+    # nlpo3 reads a dictionary from a file only; a private temporary file, removed once loaded.
+    fd, path = tempfile.mkstemp(prefix="voc-thai-dict-", suffix=".txt")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(sorted(set(thai_words()) | set(user_words))))
+        message, ok = nlpo3.load_dict(path, name)
+    finally:
+        os.unlink(path)
+    if not ok:
+        raise RuntimeError(f"could not load the Thai user dictionary into nlpo3: {message}")
+    _NLPO3_LOADED.add(name)
+    return name
+
+
+_NLPO3_LOADED: set[str] = set()
 
 
 @functools.lru_cache(maxsize=None)

@@ -16,6 +16,25 @@ class ComponentConfig(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+class ThemesConfig(BaseModel):
+    """How a week's topics are grouped into themes (the level a PM reads first)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_themes: int = Field(20, ge=1, le=200)
+    """At most this many themes per fit; fewer when topics are far apart (``max_distance``)."""
+    max_distance: float = Field(0.8, gt=0.0, le=2.0)
+    """Average-linkage cosine distance between topic vectors above which topics stay in separate themes
+    (on the demo's 8 issues x 3 languages: 0.6 -> 15 themes, 0.8 -> 7, 0.9 -> 2)."""
+    multilingual_weight: float = Field(0.8, ge=0.0, le=1.0)
+    """Share of a topic vector given to the mean USE v3 sentence vector of its typical messages
+    (what joins Thai and English topics of one issue); the rest is the topic's centre in the fit."""
+    texts_per_topic: int = Field(8, ge=1, le=200)
+    """Typical messages per topic that are encoded (the encoder reads ~1,000 Thai texts/s per core)."""
+    threads: int = Field(1, ge=1, le=64)
+    """BLAS threads of the sentence encoder."""
+
+
 class TopicsConfig(BaseModel):
     """How topics are fitted, labelled and matched to the registry of earlier weeks."""
 
@@ -57,6 +76,7 @@ class TopicsConfig(BaseModel):
     """Cosine similarity of topic word weights at or above which a fitted topic is the same as a
     registry topic (measured: same theme in two weeks 0.5-0.9, different themes below 0.15)."""
     taxonomy_path: str | None = None
+    themes: ThemesConfig = Field(default_factory=ThemesConfig)
 
     @field_validator("ngram_range")
     @classmethod
@@ -68,7 +88,7 @@ class TopicsConfig(BaseModel):
     @model_validator(mode="after")
     def _known_backends(self) -> "TopicsConfig":
         # Validating names and params here makes a typo fail when the config loads, not mid-run.
-        from voc.topics.backends import validate_component
+        from voc.topics.parts import validate_component
 
         for stage in ("embedding", "reduction", "clustering", "representation"):
             validate_component(stage, getattr(self, stage))

@@ -155,7 +155,7 @@ def build_static_embeddings(
     from sklearn.decomposition import PCA
     from tokenizers import Tokenizer
 
-    from voc.topics.backends import packaged_minilm_path
+    from voc.topics.parts.embedders import packaged_minilm_path
 
     started = time.perf_counter()
     source = Path(model_path or packaged_minilm_path())

@@ -9,17 +9,21 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from voc.topics.backends import build
+from voc.topics.parts import build
 from voc.topics.config import TopicsConfig
 from voc.topics.labels import label_terms, make_label, pick_quotes, thai_share
+from voc.topics.themes import THEME_TABLE_COLUMNS, group_topics
 
 log = logging.getLogger(__name__)
 
+SMALL_BATCH = 200
+"""Fewer fitted records than this gets a note in the fit (and the report): topics are coarse."""
 REPRESENTATION_WORDS = 30
 """Words (with c-TF-IDF weights) kept per topic to match it with registry topics later."""
 
 TOPIC_TABLE_COLUMNS = [
     "local_id", "label", "size", "top_words", "representation", "quotes", "language", "thai_share",
+    "local_theme",
 ]
 
 
@@ -36,6 +40,15 @@ class TopicFit:
     ``representation`` a dict word -> c-TF-IDF weight (L2-normalised)."""
     model: Any = field(default=None, repr=False)
     """The fitted BERTopic (None when no document had tokens)."""
+    themes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=THEME_TABLE_COLUMNS))
+    """One row per theme (``THEME_TABLE_COLUMNS``); ``topics.local_theme`` says each topic's theme."""
+    notes: list[str] = field(default_factory=list)
+    """What a reader of the report should know about this fit (a small batch, a fallback)."""
+
+    def theme_assignments(self) -> np.ndarray:
+        """Local theme number per input document, -1 for an outlier."""
+        theme_of = dict(zip(self.topics["local_id"].astype(int), self.topics["local_theme"].astype(int)))
+        return np.array([theme_of.get(int(a), -1) for a in self.assignments], dtype=int)
 
     @property
     def outlier_share(self) -> float:
@@ -125,6 +138,12 @@ def fit_topics(topic_docs: Sequence[str], texts: Sequence[str], config: TopicsCo
     from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
 
+    notes: list[str] = []
+    if len(fitted) < SMALL_BATCH:
+        notes.append(
+            f"small batch: {len(fitted)} records with words were fitted; topics are few and coarse "
+            f"(a fit reads well from about {SMALL_BATCH} records: widen topics.window_weeks)"
+        )
     rest = np.zeros(0, dtype=int)
     if len(fitted) > cfg.max_fit_docs:
         # Fit on a seeded sample; the other documents join the nearest topic afterwards.
@@ -157,16 +176,36 @@ def fit_topics(topic_docs: Sequence[str], texts: Sequence[str], config: TopicsCo
     assignments[fitted] = local
     probabilities[fitted] = clusters.similarity_
     topics = _topic_table(model, local, sub_docs, sub_texts, clusters.similarity_, cfg)
+    # BERTopic renumbers clusters by size: map each cluster to the topic its members got.
+    topic_of = np.full(len(clusters.centres_), -1)
+    inside = clusters.labels_ >= 0
+    topic_of[clusters.labels_[inside]] = local[inside]
+    grouping = _themes(topics, clusters.centres_, topic_of, local, sub_texts, clusters.similarity_, cfg)
+    topics["local_theme"] = topics["local_id"].map(grouping.theme_of_topic).astype(int)
     if len(rest):
-        # BERTopic renumbers clusters by size: map each cluster to the topic its members got.
-        topic_of = np.full(len(clusters.centres_), -1)
-        inside = clusters.labels_ >= 0
-        topic_of[clusters.labels_[inside]] = local[inside]
         _join_nearest(rest, docs, texts, embedder, model.umap_model, clusters.centres_, topic_of, cfg,
                       assignments, probabilities)
         sizes = pd.Series(assignments[assignments >= 0]).value_counts()
         topics["size"] = topics["local_id"].map(sizes).fillna(0).astype(int)
-    return TopicFit(assignments, probabilities, topics, model)
+        theme_sizes = topics.groupby("local_theme")["size"].sum()
+        grouping.themes["size"] = grouping.themes["local_theme"].map(theme_sizes).fillna(0).astype(int)
+    return TopicFit(assignments, probabilities, topics, model, grouping.themes, notes)
+
+
+def _themes(
+    topics: pd.DataFrame, centres: np.ndarray, topic_of: np.ndarray, local: np.ndarray, texts: list[str],
+    similarity: np.ndarray, cfg: TopicsConfig,
+):
+    """Group the fit's topics into themes from their centres and most typical texts."""
+    centre_of = {int(t): centres[c] for c, t in enumerate(topic_of) if t >= 0}
+    width = centres.shape[1] if centres.ndim == 2 else 1
+    rows, typical = [], []
+    for topic in topics["local_id"].astype(int):
+        rows.append(centre_of.get(topic, np.zeros(width)))
+        members = np.flatnonzero(local == topic)
+        order = members[np.argsort(-similarity[members], kind="stable")]
+        typical.append([texts[i] for i in order[: cfg.themes.texts_per_topic * 2]])
+    return group_topics(topics, np.vstack(rows) if rows else np.zeros((0, width)), typical, cfg.themes)
 
 
 _JOIN_CHUNK = 50_000
@@ -198,7 +237,7 @@ def _topic_table(
 ) -> pd.DataFrame:
     words = model.vectorizer_model.get_feature_names_out()
     c_tf_idf = model.c_tf_idf_.tocsr()
-    rows = []
+    rows: list[dict] = []
     for topic in sorted(t for t in set(local.tolist()) if t >= 0):
         members = np.flatnonzero(local == topic)
         ranked = [w for w, score in model.topic_representations_[topic] if w and score > 0]
@@ -218,6 +257,7 @@ def _topic_table(
                 "quotes": pick_quotes(texts, order.tolist(), cfg.n_quotes, cfg.quote_max_chars),
                 "language": "th" if share >= 0.5 else ("mixed" if share > 0.1 else "en"),
                 "thai_share": share,
+                "local_theme": -1,
             }
         )
     return pd.DataFrame(rows, columns=TOPIC_TABLE_COLUMNS)

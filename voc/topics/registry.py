@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,14 @@ log = logging.getLogger(__name__)
 REGISTRY_COLUMNS = [
     "topic_id", "label", "label_source", "top_words", "representation",
     "first_seen_week", "last_seen_week", "status", "merged_into", "size_last_fit",
+    "theme_id", "theme_label", "theme_label_source",
 ]
+THEME_COLUMNS = ["theme_id", "theme_label", "theme_label_source"]
+"""The hierarchy the registry learns: each topic's theme (a registry written before themes lacks them)."""
+THEME_ID_PREFIX = "G"
+RELABEL_BELOW = 0.6
+"""A matched topic whose automatic label shares no term with this week's label, and whose match
+similarity is below this, has drifted: it takes the new label (its id stays)."""
 EVENT_COLUMNS = ["week", "event", "topic_id", "detail"]
 OUTLIER_LABEL = "other"
 
@@ -36,6 +43,17 @@ class RegistryUpdate:
     events: pd.DataFrame
     local_to_topic_id: dict[int, str]
     """Local topic number of the fit -> registry id; -1 -> ``OUTLIER_TOPIC_ID``."""
+    local_to_theme_id: dict[int, str] = field(default_factory=dict)
+    """Local theme number of the fit -> registry theme id."""
+
+    def theme_of(self, topic_id: str) -> tuple[str, str]:
+        """(theme id, theme label) of a registry topic; the "other" bucket is its own theme."""
+        if topic_id == OUTLIER_TOPIC_ID:
+            return OUTLIER_TOPIC_ID, OUTLIER_LABEL
+        row = self.registry.loc[self.registry.topic_id == topic_id].iloc[0]
+        if not isinstance(row["theme_id"], str):
+            return topic_id, str(row["label"])
+        return str(row["theme_id"]), str(row["theme_label"])
 
     def label_of(self, topic_id: str) -> str:
         """The label reports show for a registry id (or the "other" bucket)."""
@@ -103,6 +121,9 @@ def update_registry(
             final = _resolve(rows, row_id)
             via = f" via merged {row_id}" if final != row_id else ""
             _refresh(rows[row_id], lt, week)
+            if _drifted(rows[row_id], lt, sims[i, claimed_row[i]]):
+                event("relabelled", row_id, f"content drifted: {rows[row_id]['label']!r} -> {lt['label']!r}")
+                rows[row_id]["label"] = lt["label"]
             if final != row_id:
                 rows[final]["last_seen_week"] = week
             event("matched", final, f"similarity {sims[i, claimed_row[i]]:.2f}{via}")
@@ -135,16 +156,129 @@ def update_registry(
 
     if taxonomy is not None:
         _apply_renames(rows, taxonomy, event)
+    local_to_theme_id = _assign_themes(rows, fit, local_to_topic_id, week, taxonomy, event)
     registry_out = pd.DataFrame([rows[t] for t in sorted(rows)], columns=REGISTRY_COLUMNS)
     registry_out["size_last_fit"] = registry_out["size_last_fit"].fillna(0).astype("int64")
-    return RegistryUpdate(registry_out, pd.DataFrame(events, columns=EVENT_COLUMNS), local_to_topic_id)
+    return RegistryUpdate(registry_out, pd.DataFrame(events, columns=EVENT_COLUMNS), local_to_topic_id, local_to_theme_id)
 
 
 def _checked(registry: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in REGISTRY_COLUMNS if c not in registry.columns]
+    missing = [c for c in REGISTRY_COLUMNS if c not in registry.columns and c not in THEME_COLUMNS]
     if missing:
         raise ValueError(f"topic registry lacks columns {missing}; expected {REGISTRY_COLUMNS}")
+    registry = registry.copy()
+    for column in THEME_COLUMNS:  # a registry from before themes: its topics get themes on this fit
+        if column not in registry.columns:
+            registry[column] = None
     return registry[REGISTRY_COLUMNS]
+
+
+def _drifted(row: dict, local_topic: dict, match_similarity: float) -> bool:
+    """Whether an automatically labelled topic's content moved away from its label."""
+    if row["label_source"] != "auto" or match_similarity >= RELABEL_BELOW:
+        return False
+    old = {t.strip().lower() for t in str(row["label"]).split(" / ")}
+    new = {t.strip().lower() for t in str(local_topic["label"]).split(" / ")}
+    return not old & new
+
+
+def _assign_themes(
+    rows: dict[str, dict], fit: TopicFit, local_to_topic_id: dict[int, str], week: str,
+    taxonomy: Taxonomy | None, event,
+) -> dict[int, str]:
+    """Give this fit's themes lasting ids: a theme takes the id most of its topics' records had before.
+
+    Matching is one-to-one, biggest overlap first; a theme whose topics were never grouped (or
+    whose old theme another claimed) gets a new id. Taxonomy moves pin a topic to a theme,
+    theme merges fold one theme into another, theme renames set a label that sticks.
+    """
+    topics = fit.topics
+    local_theme = {
+        int(t): (int(g) if pd.notna(g) and int(g) >= 0 else -1 - int(t))  # no theme: a theme of its own
+        for t, g in zip(topics["local_id"], topics["local_theme"])
+    }
+    size = {int(t): int(n) for t, n in zip(topics["local_id"], topics["size"])}
+    label = {int(t): str(lab) for t, lab in zip(topics["local_id"], topics["label"])}
+    themes = fit.themes.set_index("local_theme") if len(fit.themes) else pd.DataFrame()
+    previous = {tid: r["theme_id"] for tid, r in rows.items() if isinstance(r.get("theme_id"), str)}
+    members: dict[int, list[int]] = {}
+    for t, g in local_theme.items():
+        members.setdefault(g, []).append(t)
+    votes: list[tuple[int, int, str]] = []
+    for g, topic_list in members.items():
+        weight: dict[str, int] = {}
+        for t in topic_list:
+            old = previous.get(local_to_topic_id[t])
+            if old:
+                weight[old] = weight.get(old, 0) + size[t]
+        total = sum(size[t] for t in topic_list) or 1
+        votes.extend((w, g, old) for old, w in weight.items() if w >= 0.3 * total)
+    taken: dict[int, str] = {}
+    for w, g, old in sorted(votes, key=lambda v: (-v[0], v[1], v[2])):
+        if g not in taken and old not in taken.values():
+            taken[g] = old
+    known = {r["theme_id"] for r in rows.values() if isinstance(r.get("theme_id"), str)}
+    next_number = max((int(t[1:]) for t in known if t[1:].isdigit()), default=0) + 1
+    theme_labels = {r["theme_id"]: (r["theme_label"], r["theme_label_source"]) for r in rows.values()
+                    if isinstance(r.get("theme_id"), str)}
+    out: dict[int, str] = {}
+    for g in sorted(members, key=lambda g: (-sum(size[t] for t in members[g]), g)):
+        auto = (str(themes.at[g, "label"]) if g in themes.index
+                else label[max(members[g], key=lambda t: size[t])])
+        if g in taken:
+            theme_id = taken[g]
+            old_label, source = theme_labels.get(theme_id, (auto, "auto"))
+            if source == "auto" and not _shares_term(str(old_label), auto):
+                event("theme_relabelled", theme_id, f"content drifted: {old_label!r} -> {auto!r}")
+                old_label = auto
+            theme_labels[theme_id] = (old_label, source)
+        else:
+            theme_id = f"{THEME_ID_PREFIX}{next_number:04d}"
+            next_number += 1
+            theme_labels[theme_id] = (auto, "auto")
+            event("theme_new", theme_id, f"first seen; {sum(size[t] for t in members[g])} records")
+        out[g] = theme_id
+        for t in members[g]:
+            rows[local_to_topic_id[t]]["theme_id"] = theme_id
+    if taxonomy is not None:
+        _apply_theme_edits(rows, taxonomy, theme_labels, event)
+    for r in rows.values():
+        if isinstance(r.get("theme_id"), str):
+            r["theme_label"], r["theme_label_source"] = theme_labels.get(r["theme_id"], (r["label"], "auto"))
+    # After taxonomy edits a theme is where its biggest topic now is.
+    return {g: rows[local_to_topic_id[max(members[g], key=lambda t: size[t])]]["theme_id"] for g in out}
+
+
+def _shares_term(a: str, b: str) -> bool:
+    return bool({t.strip().lower() for t in a.split(" / ")} & {t.strip().lower() for t in b.split(" / ")})
+
+
+def _apply_theme_edits(rows: dict[str, dict], taxonomy: Taxonomy, theme_labels: dict, event) -> None:
+    for merge in taxonomy.theme_merges:
+        for source in merge.sources:
+            moved = [tid for tid, r in rows.items() if r.get("theme_id") == source]
+            for tid in moved:
+                rows[tid]["theme_id"] = merge.into
+            if moved:
+                theme_labels.setdefault(merge.into, theme_labels.get(source, (merge.into, "auto")))
+                reason = f": {merge.reason}" if merge.reason else ""
+                event("theme_merged", source, f"taxonomy: merged into {merge.into}{reason}")
+    for topic_id, theme_id in taxonomy.moves.items():
+        row = rows.get(topic_id)
+        if row is None:
+            log.warning("taxonomy moves %s, which is not in the registry; skipped", topic_id)
+            continue
+        if row.get("theme_id") != theme_id:
+            event("moved", topic_id, f"taxonomy: from theme {row.get('theme_id')} to {theme_id}")
+            row["theme_id"] = theme_id
+            theme_labels.setdefault(theme_id, (row["label"], "auto"))
+    for theme_id, new_label in taxonomy.theme_renames.items():
+        old = theme_labels.get(theme_id)
+        if old is None:
+            log.warning("taxonomy renames theme %s, which is not in the registry; skipped", theme_id)
+        elif old != (new_label, "taxonomy"):
+            event("theme_renamed", theme_id, f"{old[0]!r} -> {new_label!r}")
+            theme_labels[theme_id] = (new_label, "taxonomy")
 
 
 def _refresh(row: dict, local_topic: dict, week: str) -> None:

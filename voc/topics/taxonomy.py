@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 _TOPIC_ID_RE = re.compile(r"^T\d{4,}$")
+_THEME_ID_RE = re.compile(r"^G\d{4,}$")
 
 
 class Merge(BaseModel):
@@ -27,13 +28,52 @@ class Merge(BaseModel):
         return self
 
 
+class ThemeMerge(BaseModel):
+    """Themes ``sources`` become part of theme ``into``: their topics move there."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[str] = Field(min_length=1)
+    into: str
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _theme_ids(self) -> "ThemeMerge":
+        for theme_id in [*self.sources, self.into]:
+            _check_theme_id(theme_id)
+        if self.into in self.sources:
+            raise ValueError(f"theme merge into {self.into} lists {self.into} among its sources")
+        return self
+
+
 class Taxonomy(BaseModel):
-    """Renames (``topic_id -> label``) and merges (``[ids] -> id``)."""
+    """Topic renames (``topic_id -> label``) and merges (``[ids] -> id``); theme renames, merges and
+    topic moves between themes (``topic_id -> theme_id``)."""
 
     model_config = ConfigDict(extra="forbid")
 
     renames: dict[str, str] = Field(default_factory=dict)
     merges: list[Merge] = Field(default_factory=list)
+    theme_renames: dict[str, str] = Field(default_factory=dict)
+    theme_merges: list[ThemeMerge] = Field(default_factory=list)
+    moves: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("theme_renames")
+    @classmethod
+    def _theme_labels_not_empty(cls, value: dict[str, str]) -> dict[str, str]:
+        for theme_id, label in value.items():
+            _check_theme_id(theme_id)
+            if not label.strip():
+                raise ValueError(f"rename of theme {theme_id} has an empty label")
+        return {k: v.strip() for k, v in value.items()}
+
+    @field_validator("moves")
+    @classmethod
+    def _move_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        for topic_id, theme_id in value.items():
+            _check_id(topic_id)
+            _check_theme_id(theme_id)
+        return value
 
     @field_validator("renames")
     @classmethod
@@ -72,6 +112,11 @@ class Taxonomy(BaseModel):
 def _check_id(topic_id: str) -> None:
     if not _TOPIC_ID_RE.match(topic_id):
         raise ValueError(f"{topic_id!r} is not a topic id (like T0001)")
+
+
+def _check_theme_id(theme_id: str) -> None:
+    if not _THEME_ID_RE.match(theme_id):
+        raise ValueError(f"{theme_id!r} is not a theme id (like G0001)")
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:

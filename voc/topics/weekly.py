@@ -57,6 +57,7 @@ def assign_week_topics(
     update = update_registry(fit, registry, week, cfg, taxonomy)
     topic_ids = [update.local_to_topic_id[int(a)] for a in fit.assignments]
     labels = {t: update.label_of(t) for t in set(topic_ids)}
+    themes = {t: update.theme_of(t) for t in set(topic_ids)}
     in_week = (rows.iso_week == week).to_numpy()
     window_assignments = pd.DataFrame(
         {
@@ -65,6 +66,8 @@ def assign_week_topics(
             "topic_id": topic_ids,
             "topic_label": [labels[t] for t in topic_ids],
             "topic_probability": fit.probabilities,
+            "theme_id": [themes[t][0] for t in topic_ids],
+            "theme_label": [themes[t][1] for t in topic_ids],
         },
         columns=list(TOPIC_ASSIGNMENT_COLUMNS),
     )

@@ -1,0 +1,144 @@
+"""Themes: the upper level of the topic hierarchy, what a PM would call one issue.
+
+A week's topics are grouped into at most ``themes.max_themes`` themes by average-linkage
+clustering of topic vectors. Each topic's vector joins its centre in the fitted space (its words)
+with the mean multilingual sentence vector (USE v3) of its most typical messages, which puts
+Thai, English and mixed topics about the same issue close together. Only a few messages per topic
+are encoded, so the cost does not grow with the week's size.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from voc.topics.config import ThemesConfig
+from voc.topics.labels import LABEL_SEPARATOR, THAI_RE
+from voc.topics.parts.base import unit_rows
+from voc.topics.parts.embedders import encode_multilingual
+
+log = logging.getLogger(__name__)
+
+THEME_TABLE_COLUMNS = ["local_theme", "label", "size", "local_topics"]
+
+
+@dataclass
+class ThemeGrouping:
+    """Which theme each local topic belongs to, and a table of the themes."""
+
+    theme_of_topic: dict[int, int]
+    """Local topic number -> local theme number (0..k-1, largest theme first)."""
+    themes: pd.DataFrame
+    """``THEME_TABLE_COLUMNS``: ``local_topics`` lists the theme's topics, largest first."""
+
+
+def group_topics(
+    topics: pd.DataFrame,
+    centres: np.ndarray,
+    typical_texts: Sequence[Sequence[str]],
+    config: ThemesConfig,
+) -> ThemeGrouping:
+    """Group topics into themes.
+
+    Args:
+        topics: the fit's topic table (``local_id``, ``label``, ``size``, ``thai_share``), one row
+            per topic in the order of ``centres`` and ``typical_texts``.
+        centres: each topic's unit centre in the clustering space.
+        typical_texts: each topic's most typical clean texts (redacted), most typical first.
+        config: how many themes at most and how strongly sentence meaning counts.
+    """
+    if topics.empty:
+        return ThemeGrouping({}, pd.DataFrame(columns=THEME_TABLE_COLUMNS))
+    local_ids = [int(t) for t in topics["local_id"]]
+    vectors = topic_vectors(centres, typical_texts, config)
+    groups = _cluster(vectors, config)
+    sizes = topics["size"].to_numpy(int)
+    # Number themes by size so theme 0 is the biggest issue of the batch.
+    order = sorted(set(groups.tolist()), key=lambda g: (-int(sizes[groups == g].sum()), g))
+    renumber = {g: n for n, g in enumerate(order)}
+    theme_of = {local_ids[i]: renumber[int(g)] for i, g in enumerate(groups)}
+    rows = []
+    for g in order:
+        members = [i for i in np.flatnonzero(groups == g)]
+        members.sort(key=lambda i: -sizes[i])
+        rows.append({
+            "local_theme": renumber[g],
+            "label": theme_label(topics.iloc[members]),
+            "size": int(sizes[members].sum()),
+            "local_topics": [local_ids[i] for i in members],
+        })
+    return ThemeGrouping(theme_of, pd.DataFrame(rows, columns=THEME_TABLE_COLUMNS))
+
+
+def topic_vectors(centres: np.ndarray, typical_texts: Sequence[Sequence[str]], config: ThemesConfig) -> np.ndarray:
+    """Each topic's lexical centre beside its mean sentence vector, both unit length, then weighted."""
+    lexical = unit_rows(np.asarray(centres, dtype=np.float64))
+    w = config.multilingual_weight
+    if w <= 0:
+        return lexical
+    flat: list[str] = []
+    owner: list[int] = []
+    for i, texts in enumerate(typical_texts):
+        picked = [t for t in texts if isinstance(t, str) and t.strip()][: config.texts_per_topic]
+        flat.extend(picked)
+        owner.extend([i] * len(picked))
+    semantic = np.zeros((len(lexical), 512))
+    if flat:
+        encoded = encode_multilingual(flat, config.threads)
+        np.add.at(semantic, np.asarray(owner), encoded)
+    semantic = unit_rows(semantic)
+    return np.hstack([np.sqrt(1.0 - w) * lexical, np.sqrt(w) * semantic])
+
+
+def _cluster(vectors: np.ndarray, config: ThemesConfig) -> np.ndarray:
+    """Average-linkage groups of topic vectors: cut at ``max_distance``, then at most ``max_themes``."""
+    n = len(vectors)
+    if n <= 1:
+        return np.zeros(n, dtype=int)
+    from sklearn.cluster import AgglomerativeClustering
+
+    groups = AgglomerativeClustering(
+        n_clusters=None, distance_threshold=config.max_distance, metric="cosine", linkage="average"
+    ).fit_predict(vectors)
+    if len(set(groups.tolist())) > config.max_themes:
+        groups = AgglomerativeClustering(
+            n_clusters=config.max_themes, metric="cosine", linkage="average"
+        ).fit_predict(vectors)
+    return np.asarray(groups, dtype=int)
+
+
+def theme_label(member_topics: pd.DataFrame, n_terms: int = 2) -> str:
+    """A theme's label: the leading terms of its biggest topics, in Thai and English where both are present.
+
+    ``member_topics`` is ordered biggest first. The first term of the biggest mostly-Thai topic
+    and of the biggest mostly-English topic lead (``OTP ไม่เข้า / OTP never arrives``); with one
+    language the next topics' first terms follow. No term repeats.
+    """
+    terms: list[str] = []
+
+    def add(label: str) -> None:
+        for term in label.split(LABEL_SEPARATOR):
+            term = term.strip()
+            if term and term.lower() not in {t.lower() for t in terms} and not term.startswith("("):
+                terms.append(term)
+                return
+
+    thai = member_topics[member_topics["thai_share"] >= 0.5]
+    english = member_topics[member_topics["thai_share"] < 0.5]
+    if len(thai):
+        add(str(thai["label"].iloc[0]))
+    if len(english):
+        add(str(english["label"].iloc[0]))
+    for label in member_topics["label"]:
+        if len(terms) >= n_terms:
+            break
+        add(str(label))
+    if not terms:
+        return str(member_topics["label"].iloc[0]) if len(member_topics) else "(no distinctive words)"
+    # Thai first reads naturally for this market; a single-language theme keeps its order.
+    terms.sort(key=lambda t: 0 if THAI_RE.search(t) else 1)
+    return LABEL_SEPARATOR.join(terms[:n_terms])
