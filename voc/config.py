@@ -10,16 +10,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from voc.errors import ConfigError  # re-exported: `from voc.config import ConfigError` keeps working
 from voc.export.config import ExportConfig
 from voc.ingest.config import Source
 from voc.insights.config import InsightsConfig
 from voc.sentiment.config import SentimentConfig
 from voc.text.config import TextConfig
 from voc.topics.config import TopicsConfig
-
-
-class ConfigError(ValueError):
-    """A config file that cannot be used; the message names the file and the key."""
 
 
 class _Strict(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from voc.errors import ModelError
 from voc.registry import Registry
 from voc.schema import SENTIMENT_COLUMNS, SENTIMENT_LABELS
 from voc.sentiment.config import CANONICAL_LABELS
@@ -30,7 +31,7 @@ backends: Registry[type["SentimentModel"]] = Registry("sentiment")
 """Model classes by versioned backend name (``sentiment.linear.v1``...)."""
 
 
-class ModelNotFoundError(ValueError):
+class ModelNotFoundError(ModelError):
     """A model name or path that does not lead to a model directory."""
 
 
