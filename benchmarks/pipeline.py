@@ -41,12 +41,15 @@ def one_size(n: int, workdir: Path) -> dict:
         total = time.perf_counter() - t0
     stages = runner.stages
     read = sum(r["read"] for r in summary["reconciliation"])
+
+    def per_s(count: int, stage: str) -> int:
+        return round(count / max(stages.get(stage, 0.0), 1e-9))
+
     return {
         "messages": n, "records_read": read, "generate_inputs_s": round(gen_s, 1),
         "stages_s": {k: round(v, 1) for k, v in stages.items()},
-        "per_s": {"ingest": round(read / stages["ingest"]),
-                  "text": round(summary["text_processed"] / max(stages["text"], 1e-9)),
-                  "sentiment": round(summary["sentiment_scored"] / max(stages["sentiment"], 1e-9))},
+        "per_s": {"ingest": per_s(read, "ingest"), "text": per_s(summary["text_processed"], "text"),
+                  "sentiment": per_s(summary["sentiment_scored"], "sentiment")},
         "topics": summary["topics"], "export_files": len(summary["exports"]),
         "end_to_end_s": round(total, 1), "peak_rss_mb": round(peak_rss_mb()),
     }
