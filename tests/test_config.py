@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from voc.config import ConfigError, load_config
@@ -41,3 +43,44 @@ def test_sql_source_takes_its_url_from_the_environment_only(tmp_path):
                         " channel: survey, columns: {text: t}}\n")
     with pytest.raises(ConfigError, match="url"):
         load_config(p)
+
+
+def test_every_path_is_resolved_once_beside_the_config_whatever_the_working_folder(tmp_path, monkeypatch):
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "taxonomy.yaml").write_text("renames: {}\n", encoding="utf-8")
+    p = tmp_path / "conf" / "pipeline.yaml"
+    p.write_text("store: {path: ../data/voc.duckdb}\nexports_dir: out\n"
+                 "topics: {taxonomy_path: taxonomy.yaml}\nsentiment: {model: ./models/mine}\n"
+                 "sources:\n  - {name: a, path: 'inputs/*.csv', channel: review, columns: {text: t}}\n"
+                 "  - {name: chats, kind: transcript, path: chats/ลูกค้า.jsonl, channel: chat}\n",
+                 encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    cfg = load_config("../conf/pipeline.yaml")
+    conf = tmp_path / "conf"
+    assert cfg.store_path.resolve() == (tmp_path / "data" / "voc.duckdb").resolve()
+    assert Path(cfg.exports_dir).resolve() == (conf / "out").resolve()
+    assert Path(cfg.topics.taxonomy_path).resolve() == (conf / "taxonomy.yaml").resolve()
+    assert Path(cfg.sentiment.model).resolve() == (conf / "models" / "mine").resolve()
+    assert [Path(s.path).resolve() for s in cfg.sources] == [(conf / "inputs" / "*.csv").resolve(),
+                                                             (conf / "chats" / "ลูกค้า.jsonl").resolve()]
+    assert all(Path(s.path).is_absolute() for s in cfg.sources)
+    default = load_config(p, ["sentiment.model=default"])
+    assert default.sentiment.model == "default"  # a model name stays a name
+
+
+def test_a_missing_taxonomy_file_is_a_config_error_when_the_config_loads(tmp_path):
+    p = write(tmp_path, "topics: {taxonomy_path: nowhere/taxonomy.yaml}\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(p)
+    msg = str(e.value)
+    assert str(p) in msg and "taxonomy_path" in msg and str(tmp_path / "nowhere" / "taxonomy.yaml") in msg
+    assert "\n" not in msg
+
+
+def test_config_errors_belong_to_the_one_error_hierarchy():
+    from voc.errors import ConfigError as Base
+    from voc.errors import VocError
+
+    assert ConfigError is Base and issubclass(ConfigError, VocError) and issubclass(ConfigError, ValueError)

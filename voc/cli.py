@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -25,6 +26,25 @@ app.add_typer(evaluate_app, name="evaluate")
 def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@contextlib.contextmanager
+def _prefect_server():
+    """The Prefect server this command's flow runs report to.
+
+    The one in ``PREFECT_API_URL`` (env or profile) when set; else a temporary local server that this
+    command starts in its own process group and stops on exit, and that a watchdog stops if this
+    process is killed (:mod:`voc.server`).
+    """
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from voc.server import local_server
+
+    with local_server():
+        yield
 
 
 def _print_reconciliation(recs) -> None:
@@ -142,14 +162,18 @@ def run(
     week: Optional[str] = typer.Option(None, help="ISO week like 2026-W47 (default: the last complete week)."),
     set_: list[str] = typer.Option([], "--set", help="Override a config key: --set sentiment.model=NAME."),
 ) -> None:
-    """Run the weekly flow once (no Prefect server needed: a temporary one starts by itself)."""
+    """Run the weekly flow once (no Prefect server needed: a temporary one starts and stops with the run)."""
     _quiet_prefect()
     from voc.config import load_config
+    from voc.weeks import parse_week
 
-    load_config(config, set_)  # fail fast, before Prefect starts
-    from pipelines.weekly import weekly_voc
+    load_config(config, set_)  # fail fast, before a Prefect server starts
+    if week is not None:
+        parse_week(week)
+    with _prefect_server():
+        from voc.flows import weekly_voc
 
-    summary = weekly_voc(str(config), week, set_ or None)
+        summary = weekly_voc(str(config), week, set_ or None)
     _print_reconciliation(summary["reconciliation"])
     out.print(f"week {summary['week']}: exports in {Path(summary['exports'][0]).parent if summary['exports'] else '-'}")
     if summary["partial"]:
@@ -162,18 +186,54 @@ def backfill(
     config: Path = typer.Option(..., help="Pipeline config YAML."),
     from_: str = typer.Option(..., "--from", help="First ISO week."),
     to: str = typer.Option(..., "--to", help="Last ISO week."),
+    set_: list[str] = typer.Option([], "--set", help="Override a config key: --set sentiment.model=NAME."),
 ) -> None:
-    """Run the weekly flow for every week in a range."""
+    """Run the weekly flow for every week in a range (each week reads its sources and gets its own run log)."""
     _quiet_prefect()
     from voc.config import load_config
     from voc.weeks import week_range
 
-    load_config(config)
+    load_config(config, set_)
     week_range(from_, to)
-    from pipelines.weekly import backfill_voc
+    with _prefect_server():
+        from voc.flows import backfill_voc
 
-    for s in backfill_voc(str(config), from_, to):
+        summaries = backfill_voc(str(config), from_, to, set_ or None)
+    for s in summaries:
         out.print(f"{s['week']}: {len(s['exports'])} files, partial={s['partial']}")
+    if any(s["partial"] for s in summaries):
+        raise typer.Exit(2)
+
+
+@app.command()
+def serve(
+    config: Path = typer.Option(..., help="Pipeline config YAML."),
+    set_: list[str] = typer.Option([], "--set", help="Override a config key: --set sentiment.model=NAME."),
+    home: Optional[Path] = typer.Option(None, help="PREFECT_HOME of the server (default: $PREFECT_HOME or ~/.prefect)."),
+) -> None:
+    """Serve the weekly deployment on its schedule, with a local Prefect server this command starts and stops."""
+    _quiet_prefect()
+    import signal
+
+    from voc.config import load_config
+
+    cfg = load_config(config, set_)
+    home = home or Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+    from voc.flows import WEEKLY_CRON, serve_weekly
+    from voc.server import local_server
+
+    def _stop(signum, frame):  # SIGTERM stops cleanly, like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    console.print("starting a local Prefect server...")
+    with local_server(home=home, ui=True) as url:
+        console.print(f"Prefect server at {url.removesuffix('/api')} (UI); serving weekly-voc "
+                      f"({WEEKLY_CRON}, {cfg.timezone}) and voc-backfill; Ctrl-C stops both", highlight=False)
+        try:
+            serve_weekly(str(config.resolve()), set_ or None)
+        except KeyboardInterrupt:
+            pass
 
 
 @app.command()
@@ -194,10 +254,11 @@ def demo(
     with console.status("writing demo inputs..."):
         cfg = write_demo(workdir, end_week, weeks, messages, seed)
     out.print(f"inputs written under {workdir / 'inputs'}; config {cfg}")
-    from pipelines.weekly import weekly_voc
-
     with console.status(f"running the weekly flow for {end_week} (starts a temporary Prefect server)..."):
-        summary = weekly_voc(str(cfg), end_week)
+        with _prefect_server():
+            from voc.flows import weekly_voc
+
+            summary = weekly_voc(str(cfg), end_week)
     _print_reconciliation(summary["reconciliation"])
     exp = workdir / "exports" / end_week
     out.print(f"[bold]store:[/bold] {workdir / 'voc.duckdb'}")
@@ -226,15 +287,14 @@ _mount_stage_commands()
 
 
 def main() -> None:
-    """Entry point: run the app, turning errors a user can meet into one line and exit 1."""
-    from voc.config import ConfigError
-    from voc.ingest.files import SourceError
-    from voc.registry import RegistryError
+    """Entry point: a :class:`~voc.errors.VocError` (a problem the user can fix) is one red line and exit 1;
+    any other exception is a bug and shows its traceback."""
+    from voc.errors import VocError
 
     try:
         app()
-    except (ConfigError, SourceError, RegistryError, FileNotFoundError, ValueError) as e:
-        console.print(f"[red]error:[/red] {e}", highlight=False)
+    except VocError as e:
+        console.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
         sys.exit(1)
 
 

@@ -8,18 +8,15 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from voc.errors import ConfigError  # re-exported: `from voc.config import ConfigError` keeps working
 from voc.export.config import ExportConfig
 from voc.ingest.config import Source
 from voc.insights.config import InsightsConfig
 from voc.sentiment.config import SentimentConfig
 from voc.text.config import TextConfig
 from voc.topics.config import TopicsConfig
-
-
-class ConfigError(ValueError):
-    """A config file that cannot be used; the message names the file and the key."""
 
 
 class _Strict(BaseModel):
@@ -85,8 +82,26 @@ class PipelineConfig(_Strict):
             raise ValueError(f"source names must be unique; repeated: {', '.join(dups)}")
         return v
 
+    @model_validator(mode="after")
+    def _resolve_paths(self) -> "PipelineConfig":
+        """Make every path absolute once, relative to the config file, so no stage resolves paths again."""
+        self.base_dir = str(Path(self.base_dir).expanduser().absolute())
+        self.store.path = str(self.resolve(self.store.path))
+        self.exports_dir = str(self.resolve(self.exports_dir))
+        for src in self.sources:
+            if getattr(src, "path", None):
+                src.path = str(self.resolve(src.path))
+        if self.topics.taxonomy_path:
+            taxonomy = self.resolve(self.topics.taxonomy_path)
+            if not taxonomy.is_file():
+                raise ValueError(f"topics.taxonomy_path: file not found: {taxonomy}")
+            self.topics.taxonomy_path = str(taxonomy)
+        if _looks_like_path(self.sentiment.model):  # a name (default, default-linear) stays a name
+            self.sentiment.model = str(self.resolve(self.sentiment.model))
+        return self
+
     def resolve(self, path: str) -> Path:
-        """A path from the config, relative to the config file's folder."""
+        """A path from the config, relative to the config file's folder (absolute paths stay as they are)."""
         p = Path(os.path.expandvars(path)).expanduser()
         return p if p.is_absolute() else Path(self.base_dir) / p
 
@@ -97,6 +112,10 @@ class PipelineConfig(_Strict):
     @property
     def exports_path(self) -> Path:
         return self.resolve(self.exports_dir)
+
+
+def _looks_like_path(value: str) -> bool:
+    return value.startswith((".", "~", "$")) or "/" in value or os.sep in value
 
 
 def _set_dotted(data: dict, dotted: str, value: Any) -> None:
@@ -123,10 +142,10 @@ def format_validation_error(err: ValidationError, where: str) -> str:
     lines = []
     for e in err.errors():
         loc = ".".join(str(p) for p in e["loc"])
-        msg = e["msg"]
+        msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
             msg = "unknown key"
-        lines.append(f"{where}: {loc}: {msg}")
+        lines.append(f"{where}: {loc}: {msg}" if loc else f"{where}: {msg}")
     return "\n".join(lines)
 
 

@@ -1,33 +1,38 @@
-"""The weekly pipeline as plain functions: ingest, text, sentiment, topics, tables and exports.
+"""The weekly pipeline: :func:`run_week` runs one ISO week, stage by stage, and is the only place
+that knows the stage order.
 
-Prefect flows in ``pipelines/`` wrap these one task each; tests call them directly.
+Stages: ingest every source (a failing source is logged and the others go on) -> text layer ->
+sentiment -> topics -> weekly tables and exports. Each stage is a plain function here, tested
+without Prefect; :class:`StageRunner` decides how a stage and its chunks run. The default runs them
+in this process; :mod:`voc.flows` supplies a Prefect one (a task per stage, retries on ingest I/O,
+chunks on the flow's task runner). ``voc run``, ``voc backfill``, the Prefect flows, the benchmarks
+and the tests all call :func:`run_week`.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Protocol, TypeVar
 
 import pandas as pd
 
 from voc.config import PipelineConfig
-from voc.ingest.run import Reconciliation, ingest_source, record_failure
+from voc.errors import ConfigError, VocError
+from voc.ingest.run import Reconciliation, ingest_source, new_run_id, record_failure
 from voc.schema import OUTLIER_TOPIC_ID
 from voc.store import Store, open_store
-from voc.weeks import shift_week, week_range
+from voc.weeks import parse_week, shift_week, week_range
 
 log = logging.getLogger("voc")
-
+T = TypeVar("T")
 
 def open_pipeline_store(config: PipelineConfig) -> Store:
     """The configured store; a PostgreSQL URL comes from the environment variable the config names."""
     if config.store.backend == "postgres":
-        import os
-
-        from voc.config import ConfigError
-
         url = os.environ.get(config.store.url_env)
         if not url:
             raise ConfigError(f"store.backend is postgres but ${config.store.url_env} (the database URL) is not set")
@@ -40,28 +45,60 @@ def window_weeks(week: str, n: int) -> list[str]:
     return week_range(shift_week(week, -(n - 1)), week)
 
 
-def ingest_all(config: PipelineConfig, store: Store, run_id: str, week: str | None = None) -> list[Reconciliation]:
-    """Ingest every enabled source; a source that fails is logged as failed and the others go on."""
-    from voc.ingest.files import SourceError
+def ingest_all(config: PipelineConfig, store: Store, run_id: str, week: str | None = None,
+               runner: "StageRunner | None" = None) -> list[Reconciliation]:
+    """Ingest every enabled source; a source that fails is logged as failed and the others go on.
 
+    A source fails when it cannot be read at all (:class:`~voc.errors.SourceError`, I/O) or when
+    reading it hits a bug; either way its run-log row says why, and the week is marked partial.
+    """
+    runner = runner or InProcessRunner()
     out = []
     for src in config.sources:
         if not src.enabled:
             continue
         try:
-            out.append(ingest_source(src, config, store, run_id, week))
-        except SourceError as e:
-            out.append(record_failure(store, run_id, src.name, str(e), week))
+            out.append(runner.ingest(src.name, ingest_source, src, config, store, run_id, week))
+        except Exception as e:  # noqa: BLE001 - one source's failure must not cost the others
+            if not isinstance(e, (VocError, OSError)):
+                log.exception("source %s failed with an unexpected error (a bug)", src.name)
+            reason = str(e) if isinstance(e, VocError) else f"{type(e).__name__}: {e}"
+            out.append(record_failure(store, run_id, src.name, reason, week))
     return out
 
 
 Mapper = Callable[[Callable, list[dict]], list]
-"""Runs ``func(**params)`` for each params dict, in order; the Prefect flow passes one backed by its
-task runner (threads, or Dask workers), tests and the library default run them in a loop."""
+"""Runs ``func(**params)`` for each params dict and returns the results in order."""
 
 
 def run_in_loop(func: Callable, param_list: list[dict]) -> list:
     return [func(**p) for p in param_list]
+
+
+class StageRunner(Protocol):
+    """How :func:`run_week` runs things: each stage, each source's ingest, each stage's chunks."""
+
+    def ingest(self, source: str, fn: Callable[..., Reconciliation], *args: Any) -> Reconciliation:
+        """Ingest one source with ``fn(*args)``; raise if it failed (after any retries)."""
+
+    def stage(self, name: str, fn: Callable[..., T], *args: Any) -> T:
+        """Run one stage, ``fn(*args)``."""
+
+    def map(self, fn: Callable, param_list: list[dict]) -> list:
+        """Run ``fn(**params)`` for each chunk's params; results in order (a :data:`Mapper`)."""
+
+
+class InProcessRunner:
+    """The default :class:`StageRunner`: everything runs here, in order, chunks one after another."""
+
+    def ingest(self, source: str, fn: Callable[..., Reconciliation], *args: Any) -> Reconciliation:
+        return fn(*args)
+
+    def stage(self, name: str, fn: Callable[..., T], *args: Any) -> T:
+        return fn(*args)
+
+    def map(self, fn: Callable, param_list: list[dict]) -> list:
+        return run_in_loop(fn, param_list)
 
 
 def chunk_slices(n: int, size: int) -> list[slice]:
@@ -145,14 +182,11 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
     rec = store.enriched_records(weeks)
     rec = rec[rec["duplicate_of"].isna() & rec["near_dup_of"].isna() & rec["text_clean"].notna()]
     registry = store.topic_registry()
-    topics_cfg = config.topics
-    if topics_cfg.taxonomy_path:  # relative to the pipeline config, like every other path in it
-        topics_cfg = topics_cfg.model_copy(update={"taxonomy_path": str(config.resolve(topics_cfg.taxonomy_path))})
     result = assign_week_topics(
         rec[["record_id", "iso_week", "text_clean", "topic_tokens", "language"]].reset_index(drop=True),
         week,
         registry if not registry.empty else None,
-        topics_cfg,
+        config.topics,
     )
     # the week itself is (re)assigned; earlier weeks keep what their own run assigned, and only
     # records never assigned (a first run, backfilled data) take this fit's topics
@@ -186,12 +220,85 @@ def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id:
     return write_exports(week, tables, out_dir, config.export, history=history)
 
 
+FAULT_ENV = "VOC_FAULT_KILL_AFTER"
+"""Fault injection for tests: name a stage (ingest, text, sentiment, topics) and the process SIGKILLs
+itself right after it, as a crashed worker would."""
+
+
+def _fault_point(stage: str) -> None:
+    if os.environ.get(FAULT_ENV) == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def enrich_weeks(config: PipelineConfig, week: str) -> list[str]:
+    """The weeks a run of ``week`` enriches: every week its topics and insight tables read.
+
+    Records of those weeks that have not been through the text layer or sentiment yet (a first run,
+    backfilled data, a text changed at the source) are processed; the rest are left as they are.
+    """
+    return window_weeks(week, max(config.topics.window_weeks, config.insights.history_weeks + 1))
+
+
+def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunner | None = None,
+             run_id: str | None = None) -> dict:
+    """Run the weekly pipeline for ``week``: the one place that defines the stage order.
+
+    Returns the run summary: ``week``, ``run_id``, ``reconciliation`` (one dict per source),
+    ``text_processed``, ``sentiment_scored``, ``topics``, ``exports`` (paths as text), ``partial``
+    and ``failed_sources``. Every source's reconciliation is in the store's run log under
+    ``run_id`` and ``week``, so the week's ``data_quality`` table has its counts.
+    """
+    parse_week(week)
+    runner = runner or InProcessRunner()
+    run_id = run_id or new_run_id()
+    reconciliation = [r.as_dict() for r in ingest_all(config, store, run_id, week, runner)]
+    _fault_point("ingest")
+    weeks = enrich_weeks(config, week)
+    n_text = runner.stage("text", enrich_text, config, store, weeks, runner.map)
+    _fault_point("text")
+    n_sent = runner.stage("sentiment", score_sentiment, config, store, weeks, runner.map)
+    _fault_point("sentiment")
+    topics = runner.stage("topics", assign_topics, config, store, week)
+    _fault_point("topics")
+    exports = runner.stage("tables_and_exports", write_weekly_tables, config, store, week, run_id)
+    failed = [r["source"] for r in reconciliation if r["status"] != "ok"]
+    summary = {
+        "week": week,
+        "run_id": run_id,
+        "reconciliation": reconciliation,
+        "text_processed": n_text,
+        "sentiment_scored": n_sent,
+        "topics": topics,
+        "exports": [str(p) for p in exports],
+        "partial": bool(failed),
+        "failed_sources": failed,
+    }
+    log.info("week %s done: %s", week, {k: v for k, v in summary.items() if k != "exports"})
+    return summary
+
+
+def run_weeks(config: PipelineConfig, store: Store, weeks: list[str], runner: StageRunner | None = None) -> list[dict]:
+    """Backfill: :func:`run_week` for each week, in order.
+
+    Every week reads its sources again, as its own weekly run would have: loading is idempotent
+    (upsert on ``record_id``), so nothing is stored twice, and each week gets its own run id, run-log
+    rows and ``data_quality`` counts. The text layer and sentiment only touch records not yet done.
+    """
+    return [run_week(config, store, w, runner) for w in weeks]
+
+
 __all__ = [
+    "FAULT_ENV",
+    "InProcessRunner",
     "OUTLIER_TOPIC_ID",
+    "StageRunner",
     "assign_topics",
     "enrich_text",
+    "enrich_weeks",
     "ingest_all",
     "open_pipeline_store",
+    "run_week",
+    "run_weeks",
     "score_sentiment",
     "window_weeks",
     "write_weekly_tables",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Callable, Generic, TypeVar
 
+from voc.errors import VocError
+
 T = TypeVar("T")
 
 
-class RegistryError(KeyError):
+class RegistryError(VocError, KeyError):
     """Raised when a config names a backend that is not registered."""
 
     def __str__(self) -> str:  # KeyError quotes its message; we want plain text

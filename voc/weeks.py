@@ -6,6 +6,8 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from voc.errors import WeekError
+
 DEFAULT_TZ = "Asia/Bangkok"
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -17,15 +19,15 @@ def iso_week(ts: datetime) -> str:
 
 
 def parse_week(week: str) -> tuple[int, int]:
-    """Split ``2026-W47`` into (2026, 47); raise ValueError with the bad value."""
+    """Split ``2026-W47`` into (2026, 47); raise WeekError (a ValueError) with the bad value."""
     m = _WEEK_RE.match(week.strip())
     if not m:
-        raise ValueError(f"not an ISO week: {week!r} (expected like 2026-W47)")
+        raise WeekError(f"not an ISO week: {week!r} (expected like 2026-W47)")
     year, num = int(m.group(1)), int(m.group(2))
     try:
         date.fromisocalendar(year, num, 1)
     except ValueError:
-        raise ValueError(f"not an ISO week: {week!r} ({year} has no week {num})") from None
+        raise WeekError(f"not an ISO week: {week!r} ({year} has no week {num})") from None
     return year, num
 
 
@@ -53,7 +55,7 @@ def shift_week(week: str, n: int) -> str:
 def week_range(first: str, last: str) -> list[str]:
     """All weeks from ``first`` to ``last`` inclusive, in order."""
     if week_start(first, "UTC") > week_start(last, "UTC"):
-        raise ValueError(f"week range is backwards: {first} > {last}")
+        raise WeekError(f"week range is backwards: {first} > {last}")
     out = [first]
     while out[-1] != last:
         out.append(shift_week(out[-1], 1))

@@ -14,17 +14,18 @@ WEEK = "2026-W47"
 
 
 def _stage_tables(cfg_path, overrides):
-    from pipelines.weekly import chunk_mapper
+    from voc.flows import PrefectStageRunner, task_runner_for
 
-    @flow(name="voc-chunk-stages-test")
+    config = load_config(cfg_path, overrides)
+
+    @flow(name="voc-chunk-stages-test", task_runner=task_runner_for(config.execution))
     def stages():
-        config = load_config(cfg_path, overrides)
         weeks = pipeline.window_weeks(WEEK, 3)
+        runner = PrefectStageRunner()
         with pipeline.open_pipeline_store(config) as st:
             pipeline.ingest_all(config, st, "r")
-            mapper = chunk_mapper(config)
-            pipeline.enrich_text(config, st, weeks, mapper)
-            pipeline.score_sentiment(config, st, weeks, mapper)
+            pipeline.enrich_text(config, st, weeks, runner.map)
+            pipeline.score_sentiment(config, st, weeks, runner.map)
             text = st.read_table("record_text").sort_values("record_id").reset_index(drop=True)
             sent = st.read_table("record_sentiment").sort_values("record_id").reset_index(drop=True)
         return text, sent

@@ -10,8 +10,10 @@ import codecs
 import re
 from pathlib import Path
 
+from voc.errors import DataError
 
-class EncodingError(ValueError):
+
+class EncodingError(DataError):
     """The file's bytes are not text in any encoding voc accepts."""
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from voc.errors import SourceError  # re-exported: `from voc.ingest.files import SourceError` keeps working
 from voc.ingest.encoding import CONTROL_RE, read_text_file
 
 csv.field_size_limit(64 * 1024 * 1024)
@@ -19,10 +20,6 @@ SUFFIX_FORMATS = {
     ".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".json": "json", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx",
 }
-
-
-class SourceError(RuntimeError):
-    """A whole source cannot be read (missing file, wrong columns, database down)."""
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from voc.errors import ModelError
 from voc.schema import SENTIMENT_COLUMNS, SENTIMENT_LABELS
 from voc.sentiment.config import CANONICAL_LABELS
 
@@ -26,7 +27,7 @@ MANIFEST_FILE = "model.json"
 """Every model directory has one: backend name, model name, version, classes."""
 
 
-class ModelNotFoundError(ValueError):
+class ModelNotFoundError(ModelError):
     """A model name or path that does not lead to a model directory."""
 
 

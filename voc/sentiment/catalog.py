@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from voc.errors import ModelError
 from voc.sentiment.base import MANIFEST_FILE, ModelNotFoundError, SentimentModel, read_manifest
 from voc.sentiment.config import PromotionConfig
 
@@ -131,7 +132,7 @@ def list_models(root: Path | None = None) -> list[dict[str, Any]]:
     return rows
 
 
-class PromotionRefused(ValueError):
+class PromotionRefused(ModelError):
     """The challenger scores worse than the champion by more than the tolerance."""
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from voc.errors import DataError
 from voc.sentiment.config import CANONICAL_LABELS, DataFile
 
 
-class TrainingDataError(ValueError):
+class TrainingDataError(DataError):
     """Labelled data that cannot be used; the message names the file and the row."""
 
 

@@ -1,0 +1,149 @@
+"""Prefect flows: the weekly VOC run and a backfill over a range of weeks.
+
+The flows only choose how :func:`voc.pipeline.run_week` runs: :class:`PrefectStageRunner` wraps each
+stage in a task, retries a source's ingest on I/O errors only (the rest is deterministic and a retry
+would fail the same way), and maps chunks with the flow's task runner (threads, or Dask workers when
+``execution.runner: dask``). Each week runs as its own ``voc-week`` subflow, so a backfill shows one
+run per week. ``pipelines/weekly.py`` and ``prefect.yaml`` point here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from voc import pipeline
+from voc.config import ExecutionConfig, PipelineConfig, load_config
+from voc.errors import ConfigError, SourceError
+from voc.ingest.run import Reconciliation
+from voc.weeks import last_complete_week, parse_week, week_range
+
+T = TypeVar("T")
+
+INGEST_RETRIES = 2
+INGEST_RETRY_DELAYS = [1, 5]
+WEEKLY_CRON = "0 6 * * 1"  # Monday 06:00 in the config's time zone, after the week has closed
+
+
+def _is_io_failure(exc: BaseException | None) -> bool:
+    """Worth a retry: the source could not be reached or read, not a bad config or a bug."""
+    if exc is None or isinstance(exc, ConfigError):
+        return False
+    if isinstance(exc, (SourceError, OSError, TimeoutError, ConnectionError)):
+        return True
+    try:
+        from sqlalchemy.exc import OperationalError
+    except ImportError:  # pragma: no cover - a dependency of voc
+        return False
+    return isinstance(exc, OperationalError)
+
+
+def _retry_on_io(task_obj, task_run, state) -> bool:
+    try:
+        state.result()
+    except Exception as e:  # noqa: BLE001 - inspecting the failure is the point
+        return _is_io_failure(e)
+    return False
+
+
+def _task_name(fn: Callable) -> str:
+    return fn.__name__.strip("_").replace("_", "-")
+
+
+class PrefectStageRunner:
+    """A :class:`voc.pipeline.StageRunner` for a Prefect flow: a task per stage, source and chunk."""
+
+    def ingest(self, source: str, fn: Callable[..., Reconciliation], *args: Any) -> Reconciliation:
+        ingest_task = task(fn, name="ingest-source", task_run_name=f"ingest-{source}", cache_policy=NO_CACHE,
+                           retries=INGEST_RETRIES, retry_delay_seconds=INGEST_RETRY_DELAYS,
+                           retry_condition_fn=_retry_on_io)
+        state = ingest_task(*args, return_state=True)
+        if not state.is_completed():
+            get_run_logger().error("source %s failed after retries: %s", source, state.message)
+        rec = state.result()  # raises the source's error when it failed; run_week logs it as failed
+        get_run_logger().info("%s: %s", source, rec.as_dict())
+        return rec
+
+    def stage(self, name: str, fn: Callable[..., T], *args: Any) -> T:
+        return task(fn, name=name, cache_policy=NO_CACHE)(*args)
+
+    def map(self, fn: Callable, param_list: list[dict]) -> list:
+        chunk_task = task(fn, name=_task_name(fn), cache_policy=NO_CACHE)
+        futures = [chunk_task.submit(**p) for p in param_list]
+        return [f.result() for f in futures]
+
+
+def task_runner_for(execution: ExecutionConfig):
+    """The task runner the week's chunks map onto: Dask when the config says so, else one thread."""
+    if execution.runner != "dask":
+        # chunks are CPU-bound Python: one at a time keeps memory bounded and results identical
+        return ThreadPoolTaskRunner(max_workers=1)
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError:  # pragma: no cover - a dependency of voc
+        raise ConfigError("execution.runner is dask but prefect-dask is missing: pip install prefect-dask") from None
+    if execution.dask_address:
+        return DaskTaskRunner(address=execution.dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": execution.dask_workers, "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
+
+
+@flow(name="voc-week", log_prints=True)
+def voc_week(config_path: str, week: str, overrides: list[str] | None = None) -> dict:
+    """One ISO week: :func:`voc.pipeline.run_week` with a task per stage."""
+    config = load_config(config_path, overrides)
+    with pipeline.open_pipeline_store(config) as store:
+        summary = pipeline.run_week(config, store, week, PrefectStageRunner())
+    get_run_logger().info("week %s done: %s", week, {k: v for k, v in summary.items() if k != "exports"})
+    return summary
+
+
+def week_flow(config: PipelineConfig):
+    """The ``voc-week`` flow with the task runner ``config.execution`` asks for."""
+    return voc_week.with_options(task_runner=task_runner_for(config.execution))
+
+
+@flow(name="weekly-voc", log_prints=True)
+def weekly_voc(config_path: str, week: str | None = None, overrides: list[str] | None = None) -> dict:
+    """Ingest every source, enrich the week's records, fit topics and write the week's tables."""
+    config = load_config(config_path, overrides)
+    week = week or last_complete_week(config.timezone)
+    parse_week(week)
+    return week_flow(config)(config_path, week, overrides)
+
+
+@flow(name="voc-backfill", log_prints=True)
+def backfill_voc(config_path: str, first_week: str, last_week: str, overrides: list[str] | None = None) -> list[dict]:
+    """The weekly run for each week in order, each with its own run log and data-quality rows."""
+    config = load_config(config_path, overrides)
+    weeks = week_range(first_week, last_week)
+    run = week_flow(config)
+    return [run(config_path, w, overrides) for w in weeks]
+
+
+def weekly_schedule(config: PipelineConfig):
+    """The weekly cron schedule, in the config's time zone."""
+    from prefect.schedules import Cron
+
+    return Cron(WEEKLY_CRON, timezone=config.timezone)
+
+
+def serve_weekly(config_path: str, overrides: list[str] | None = None) -> None:
+    """Serve ``weekly-voc`` (and ``voc-backfill``) from this process until stopped; needs a Prefect server.
+
+    ``voc serve`` starts and owns that server; run this directly only with ``PREFECT_API_URL`` set.
+    """
+    from prefect import serve
+
+    config = load_config(config_path, overrides)
+    params = {"config_path": str(config_path), "overrides": overrides}
+    weekly = weekly_voc.to_deployment(name="weekly-voc", schedules=[weekly_schedule(config)], parameters=params)
+    backfill = backfill_voc.to_deployment(name="voc-backfill", parameters=params)
+    serve(weekly, backfill, print_starting_message=False)
+
+
+__all__ = ["PrefectStageRunner", "WEEKLY_CRON", "backfill_voc", "serve_weekly", "task_runner_for", "voc_week",
+           "week_flow", "weekly_schedule", "weekly_voc"]
