@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -83,6 +86,90 @@ def _prepare(df: pd.DataFrame, types: dict[str, str] | None = None) -> pd.DataFr
     return out
 
 
+class StoreOpenError(ValueError):
+    """The store file cannot be opened: not a DuckDB database, or in use (the message is one line)."""
+
+
+class StoreInUseError(StoreOpenError):
+    """Another process (a running ``voc run`` or ``voc ingest``) holds the store's write lock."""
+
+
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+_PID_RE = re.compile(r"\(PID (\d+)\)")
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse a store path that exists and is not a DuckDB database (never open, let alone change, it)."""
+    if path.is_dir():
+        raise StoreOpenError(f"store {path} is a folder, not a DuckDB database file; give a file path")
+    if path.exists() and path.stat().st_size > 0:
+        with open(path, "rb") as f:
+            head = f.read(12)
+        if head[8:12] != _DUCKDB_MAGIC:
+            raise StoreOpenError(
+                f"store {path} exists but is not a DuckDB database; give another store path or move the file away"
+            )
+
+
+def _open_error(path: Path, e: Exception) -> StoreOpenError:
+    msg = str(e)
+    if "lock" in msg.lower():
+        pid = _PID_RE.search(msg)
+        by = f" (PID {pid.group(1)})" if pid else ""
+        return StoreInUseError(
+            f"store {path} is in use by another process{by}, such as a voc run in progress; "
+            "wait for it to finish and try again"
+        )
+    if "not a valid DuckDB database" in msg:
+        return StoreOpenError(f"store {path} exists but is not a DuckDB database; give another store path")
+    return StoreOpenError(f"cannot open store {path}: {msg.splitlines()[0] if msg else type(e).__name__}")
+
+
+SNAPSHOT_PREFIX = "voc-status-"
+
+
+def _remove_stale_snapshots(max_age_s: float = 3600) -> None:
+    """Delete snapshot folders a killed ``voc status`` left in the temp folder."""
+    tmp = Path(tempfile.gettempdir())
+    for d in tmp.glob(SNAPSHOT_PREFIX + "*"):
+        try:
+            if time.time() - d.stat().st_mtime > max_age_s:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def status_or_snapshot(path: str | Path) -> tuple[dict, str | None]:
+    """The store's status, and None; or, while another process holds the store, the status of a copy
+    taken now and a one-line notice saying so. Raises StoreInUseError if even a copy cannot be read."""
+    path = Path(path)
+    try:
+        with DuckDBStore(path) as st:
+            return st.status(), None
+    except StoreInUseError as e:
+        notice = str(e)
+    _remove_stale_snapshots()
+    with tempfile.TemporaryDirectory(prefix=SNAPSHOT_PREFIX) as d:
+        copy = Path(d) / "snapshot.duckdb"
+        try:
+            shutil.copyfile(path, copy)
+            wal = Path(f"{path}.wal")
+            if wal.exists():
+                shutil.copyfile(wal, Path(f"{copy}.wal"))
+            with DuckDBStore(copy) as st:
+                s = st.status()
+        except Exception:  # noqa: BLE001 - a copy torn by a checkpoint in progress
+            raise StoreInUseError(f"{notice} (and no consistent snapshot could be read right now)") from None
+    return s, f"{notice.split(', such as')[0]}; these figures are from a snapshot of it taken now"
+
+
+def ensure_store_free(path: str | Path) -> None:
+    """Raise StoreInUseError / StoreOpenError now, before a long run starts, if the store cannot be opened."""
+    path = Path(path)
+    if path.exists():
+        DuckDBStore(path).close()
+
+
 @stores.register("duckdb")
 class DuckDBStore(Store):
     """A single-file DuckDB store. Thread-safe within one process (one connection, one lock)."""
@@ -91,11 +178,12 @@ class DuckDBStore(Store):
         import duckdb
 
         self.path = Path(path)
+        check_store_file(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path))
-        except duckdb.IOException as e:
-            raise RuntimeError(f"cannot open store {self.path}: {e}") from None
+        except (duckdb.IOException, duckdb.Error) as e:
+            raise _open_error(self.path, e) from None
         self.lock = threading.RLock()
         with self.lock:
             self.con.execute("SET TimeZone='UTC'")
