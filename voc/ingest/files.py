@@ -61,7 +61,14 @@ def shown(path: Path | str) -> str:
         s.encode("utf-8")
         return s
     except UnicodeEncodeError:
-        return os.fsencode(s).decode("utf-8", errors="backslashreplace")
+        pass
+    shown_parts = []
+    for part in os.fsencode(s).split(b"/"):  # only the names that are not UTF-8 are escaped, every byte
+        try:
+            shown_parts.append(part.decode("utf-8"))
+        except UnicodeDecodeError:
+            shown_parts.append(part.decode("ascii", errors="backslashreplace"))
+    return "/".join(shown_parts)
 
 
 _MAGIC_RE = re.compile(r"[*?\[]")
