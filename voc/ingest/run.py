@@ -108,14 +108,6 @@ def source_columns(src) -> ColumnMap:
     return TRANSCRIPT_COLUMNS if isinstance(src, TranscriptSource) else src.columns
 
 
-def read_source(src, config: PipelineConfig) -> tuple[RawRows, ColumnMap]:
-    """All raw rows of a source at once (small sources, tests). Raises SourceError like :func:`iter_source`."""
-    raw = RawRows()
-    for part in iter_source(src, config):
-        raw.extend(part.raw)
-    return raw, source_columns(src)
-
-
 @dataclass
 class _Load:
     """What one load of a source has stored so far (the state kept across its chunks)."""
@@ -162,14 +154,6 @@ def _store_batch(parts: list[MappedRows], store: Store, rec: Reconciliation, loa
     res = store.upsert_records(records)
     rec.new += res.new
     store.mark_duplicates(records["dedup_key"].tolist())
-
-
-def store_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, store: Store, rec: Reconciliation) -> None:
-    """Map, store and count ``raw`` (one batch)."""
-    load = _Load()
-    rec.read += raw.read
-    _store_batch([_map_part(SourcePart(raw, ",".join(raw.files), True), columns, ctx, load)], store, rec, load)
-    _count_stored(store, rec, load)
 
 
 def _count_stored(store: Store, rec: Reconciliation, load: _Load) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -125,6 +126,44 @@ def _open_error(path: Path, e: Exception) -> StoreOpenError:
     return StoreOpenError(f"cannot open store {path}: {msg.splitlines()[0] if msg else type(e).__name__}")
 
 
+_TEMP_FILE_RE = re.compile(r"^duckdb_temp_(\d+)_")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def remove_stale_temp_files(path: Path) -> int:
+    """Delete the spill files a killed process left in ``<store>.tmp/`` (DuckDB does not; they can be GBs).
+
+    Called once this process holds the store's lock, so no live process can own them; a file whose
+    owner PID is still alive is kept all the same. Returns how many files were removed.
+    """
+    tmp = Path(f"{path}.tmp")
+    if not tmp.is_dir():
+        return 0
+    removed = 0
+    for f in tmp.iterdir():
+        m = _TEMP_FILE_RE.match(f.name)
+        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            try:
+                f.unlink()
+                removed += 1
+            except OSError:
+                pass
+    try:
+        tmp.rmdir()  # only when nothing is left in it
+    except OSError:
+        pass
+    return removed
+
+
 SNAPSHOT_PREFIX = "voc-status-"
 
 
@@ -184,6 +223,7 @@ class DuckDBStore(Store):
             self.con = duckdb.connect(str(self.path))
         except (duckdb.IOException, duckdb.Error) as e:
             raise _open_error(self.path, e) from None
+        remove_stale_temp_files(self.path)
         self.lock = threading.RLock()
         with self.lock:
             self.con.execute("SET TimeZone='UTC'")
