@@ -30,6 +30,10 @@ jsonish = st.recursive(
     max_leaves=20,
 )
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp874", "latin-1"]
+# raw JSON fragments json.dumps never writes: lone surrogates, deep nesting, huge numbers, odd line breaks
+JSON_PIECES = ['"\\ud800"', '"\\udfff x"', '"a\u2028b"', '"c\u0085d"', '"\\u0000"', "1e400", "-1e400", "9" * 5000,
+               "[" * 3000 + "]" * 3000, '"2999-01-01"', '"99999-01-01"', "1e300", '"2026-11-20 10:00"', "NaN"]
+json_value = st.one_of(st.sampled_from(JSON_PIECES), jsonish.map(lambda v: json.dumps(v, default=str)))
 
 
 class Fuzzer:
@@ -71,6 +75,19 @@ class Fuzzer:
 
         self.check(suffix, data, run)
 
+    def parquet(self, columns: dict) -> None:
+        import pandas as pd
+
+        from voc.ingest.files import read_file
+        from voc.ingest.records import map_rows
+
+        p = self.tmp / "in.parquet"
+        try:
+            pd.DataFrame(columns).to_parquet(p)
+        except Exception:  # noqa: BLE001 - pyarrow refuses the mix: not an input voc can meet
+            return
+        self.check(".parquet", columns, lambda: map_rows(read_file(p), self.cols, self.ctx))
+
     def transcript(self, fmt: str, data: bytes) -> None:
         from voc.ingest.records import map_rows
         from voc.ingest.run import TRANSCRIPT_COLUMNS
@@ -93,10 +110,10 @@ class Fuzzer:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--examples", type=int, default=10_000, help="inputs in all (split over 6 generators)")
+    ap.add_argument("--examples", type=int, default=10_000, help="inputs in all (split over 8 generators)")
     ap.add_argument("--json", default="bench-results/fuzz.json")
     args = ap.parse_args()
-    per = max(1, args.examples // 6)
+    per = max(1, args.examples // 8)
     cfg = settings(max_examples=per, deadline=None, database=None, derandomize=True,
                    suppress_health_check=list(HealthCheck))
     t0 = time.perf_counter()
@@ -121,6 +138,20 @@ def main() -> int:
             fz.file(".json", json.dumps(items, default=str).encode("utf-8"))
 
         @cfg
+        @given(lines=st.lists(st.fixed_dictionaries({}, optional={"id": json_value, "text": json_value,
+                                                                  "time": json_value}), max_size=6))
+        def jsonl_hostile(lines):
+            body = "\n".join("{" + ", ".join(f'"{k}": {v}' for k, v in d.items()) + "}" for d in lines)
+            fz.file(".jsonl", body.encode("utf-8", errors="surrogatepass"))
+
+        cell = st.one_of(st.none(), st.binary(max_size=12), texty, st.integers(-2**63, 2**63 - 1), st.floats())
+        @cfg
+        @given(n=st.integers(1, 5), data=st.data())
+        def parquet_files(n, data):
+            cols = {c: data.draw(st.lists(cell, min_size=n, max_size=n)) for c in ("id", "text", "time")}
+            fz.parquet(cols)
+
+        @cfg
         @given(body=texty)
         def text_transcripts(body):
             fz.transcript("text", body.encode("utf-8", errors="replace"))
@@ -135,7 +166,8 @@ def main() -> int:
         def texts(s):
             fz.text(s)
 
-        for gen in (csv_files, raw_bytes, jsonl_files, text_transcripts, json_transcripts, texts):
+        for gen in (csv_files, raw_bytes, jsonl_files, jsonl_hostile, parquet_files, text_transcripts,
+                    json_transcripts, texts):
             gen()
     secs = time.perf_counter() - t0
     figures = {"inputs_tried": fz.tried, "unhandled_exceptions": len(fz.failures), "seconds": round(secs, 1),

@@ -136,20 +136,25 @@ def status(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Counts in the store: records by channel and week, quarantined, duplicates."""
-    from voc.store import open_store
-
+    notice, cfg = None, None
     if config is not None:
-        from voc import pipeline
         from voc.config import load_config
 
-        with pipeline.open_pipeline_store(load_config(config)) as st:
+        cfg = load_config(config)
+    if cfg is not None and cfg.store.backend != "duckdb":
+        from voc import pipeline
+
+        with pipeline.open_pipeline_store(cfg) as st:
             s = st.status()
     else:
-        path = _store_path(workdir, store, None)
+        from voc.store.duckdb_store import status_or_snapshot
+
+        path = cfg.store_path if cfg is not None else _store_path(workdir, store, None)
         if not path.exists():
             raise typer.BadParameter(f"no store at {path}; run `voc demo` or `voc ingest` first")
-        with open_store("duckdb", path) as st:
-            s = st.status()
+        s, notice = status_or_snapshot(path)  # a store in use by a run: figures from a copy, said in one line
+    if notice:
+        console.print(f"[yellow]{notice}[/yellow]", highlight=False, soft_wrap=True)
     if as_json:
         print(json.dumps(s, ensure_ascii=False))
     else:
@@ -167,9 +172,10 @@ def run(
     from voc.config import load_config
     from voc.weeks import parse_week
 
-    load_config(config, set_)  # fail fast, before a Prefect server starts
+    cfg = load_config(config, set_)  # fail fast, before a Prefect server starts
     if week is not None:
         parse_week(week)
+    _check_store_free(cfg)
     with _prefect_server():
         from voc.flows import weekly_voc
 
@@ -179,6 +185,14 @@ def run(
     if summary["partial"]:
         console.print(f"[yellow]partial week: source(s) failed: {', '.join(summary['failed_sources'])}")
         raise typer.Exit(2)
+
+
+def _check_store_free(cfg) -> None:
+    """A store another run holds is one line now, not a traceback after Prefect has started."""
+    if cfg.store.backend == "duckdb":
+        from voc.store.duckdb_store import ensure_store_free
+
+        ensure_store_free(cfg.store_path)
 
 
 @app.command()
@@ -193,7 +207,7 @@ def backfill(
     from voc.config import load_config
     from voc.weeks import week_range
 
-    load_config(config, set_)
+    _check_store_free(load_config(config, set_))
     week_range(from_, to)
     with _prefect_server():
         from voc.flows import backfill_voc

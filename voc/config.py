@@ -183,6 +183,11 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Pipelin
     data = apply_overrides(read_yaml(path), overrides)
     data.setdefault("base_dir", str(path.resolve().parent))
     try:
-        return PipelineConfig.model_validate(data)
+        config = PipelineConfig.model_validate(data)
     except ValidationError as e:
         raise ConfigError(format_validation_error(e, str(path))) from None
+    from voc.ingest.config import source_path_problems
+
+    if problems := source_path_problems(config.sources, config.base_dir):
+        raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
+    return config

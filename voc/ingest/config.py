@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated, Literal, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
@@ -44,12 +47,24 @@ class _SourceBase(_Strict):
             raise ValueError(f"unknown channel {v!r}; use one of {', '.join(CHANNELS)}")
         return v
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name like Asia/Bangkok or UTC)") from None
+        return v
+
 
 class FileSource(_SourceBase):
     """A file, or a folder of files by glob (CSV, TSV, JSONL, JSON, Parquet, XLSX)."""
 
     kind: Literal["file"] = "file"
     path: str  # a file, or a glob such as inputs/reviews/*.csv (relative to the config file)
+    allow_outside: bool = False  # read a path outside the config file's folder (refused otherwise)
     format: Literal["csv", "tsv", "jsonl", "json", "parquet", "xlsx"] | None = None
     encoding: str = "auto"
     sheet: str | int | None = None
@@ -77,6 +92,7 @@ class TranscriptSource(_SourceBase):
 
     kind: Literal["transcript"]
     path: str
+    allow_outside: bool = False  # read a path outside the config file's folder (refused otherwise)
     format: Literal["json", "text"] | None = None  # json/jsonl conversations, or prefixed text
     encoding: str = "auto"
     id_field: str = "id"
@@ -117,3 +133,37 @@ Source = Annotated[
     ],
     Discriminator(_source_kind),
 ]
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """True if ``path``, with every link resolved, lies in ``folder`` (also resolved)."""
+    real, top = os.path.realpath(path), os.path.realpath(folder)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def links_outside(path: Path, folder: Path) -> bool:
+    """True if ``path`` is under ``folder`` as written but a link takes it outside."""
+    written, top = os.path.abspath(path), os.path.abspath(folder)
+    return (written == top or written.startswith(top.rstrip(os.sep) + os.sep)) and not is_inside(path, folder)
+
+
+def source_path_problems(sources: list, base_dir: str | Path) -> list[str]:
+    """Why file sources may not be read from where they point: a path outside the config's folder
+    needs ``allow_outside: true`` on the source (so a config cannot quietly read /etc or ~/.ssh)."""
+    from voc.ingest.files import glob_root, shown
+
+    base = Path(base_dir)
+    problems = []
+    for i, src in enumerate(sources):
+        path = getattr(src, "path", None)
+        if path is None or src.allow_outside:
+            continue
+        p = Path(os.path.expandvars(path)).expanduser()
+        p = p if p.is_absolute() else base / p
+        root, pattern = glob_root(p)
+        if ".." in pattern or not is_inside(root, base):
+            problems.append(
+                f"sources.{i} ({src.name}): path {shown(path)!r} is outside the config's folder {shown(base)}; "
+                "move the files under it or set `allow_outside: true` on the source"
+            )
+    return problems

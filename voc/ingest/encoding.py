@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
+from typing import IO
 
 from voc.errors import DataError
 
@@ -25,9 +26,18 @@ BINARY_CONTROL_SHARE = 0.01
 
 
 def _looks_like_text(text: str) -> bool:
-    """True unless control characters (other than tab/newline/CR/FF) make up a binary-like share."""
+    """True unless control characters (other than tab/newline/CR/FF) mark it as binary data.
+
+    A text file with a few rows holding NUL bytes is text (those rows are quarantined one by one);
+    binary data has control characters on most of its "lines" as well as a large share of them.
+    """
     sample = text[:200_000]
-    return len(CONTROL_RE.findall(sample)) <= BINARY_CONTROL_SHARE * max(len(sample), 1)
+    n_control = len(CONTROL_RE.findall(sample))
+    if n_control <= BINARY_CONTROL_SHARE * max(len(sample), 1):
+        return True
+    lines = [line for line in sample.split("\n") if line.strip()]
+    with_control = sum(1 for line in lines if CONTROL_RE.search(line))
+    return 2 * with_control <= len(lines)
 
 
 _THAI_MARK_RE = re.compile(r"(.)([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])")
@@ -72,7 +82,7 @@ def decode_bytes(data: bytes, where: str, encoding: str = "auto") -> tuple[str, 
             return _strict(data, "utf-16-le", where), "utf-16-le"
         if evens / half > 0.3 and odds == 0:
             return _strict(data, "utf-16-be", where), "utf-16-be"
-        raise EncodingError(f"{where}: binary data (NUL bytes), not a text file")
+        # not UTF-16: NUL bytes in a few rows of a text file are bad rows, not a binary file
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -89,7 +99,7 @@ def decode_bytes(data: bytes, where: str, encoding: str = "auto") -> tuple[str, 
             f"{where}: not UTF-8, UTF-16 or TIS-620/Windows-874 text; "
             "save it as UTF-8 or set `encoding:` in the source config"
         ) from None
-    if _looks_like_text(text) and _thai_share_of_non_ascii(text) >= 0.95 and _plausible_thai(text):
+    if _looks_like_text(text) and _thai_share_of_non_ascii(text[:1_000_000]) >= 0.95 and _plausible_thai(text):
         return text, "cp874"
     raise EncodingError(
         f"{where}: not UTF-8 and would decode to garbage as TIS-620/Windows-874; "
@@ -112,3 +122,57 @@ def _strict(data: bytes, enc: str, where: str) -> str:
 def read_text_file(path: Path, encoding: str = "auto") -> tuple[str, str]:
     """Read and decode a whole file; see :func:`decode_bytes`."""
     return decode_bytes(Path(path).read_bytes(), str(path), encoding)
+
+
+SAMPLE_BYTES = 1 << 20
+"""Bytes read to choose a big file's encoding; the rest of the file is then checked as it streams past."""
+
+
+def _cut_sample(head: bytes) -> bytes:
+    """``head`` cut where no character is split: after the last newline (even length for UTF-16)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head[:4096].count(0) > 0.3 * min(len(head), 4096):
+        return head[: len(head) - len(head) % 2]
+    cut = head.rfind(b"\n")
+    return head[: cut + 1] if cut > 0 else head
+
+
+def _decodes_whole_file(path: Path, encoding: str) -> bool:
+    """True if every byte of ``path`` decodes as ``encoding`` (streamed in blocks, bounded memory)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(SAMPLE_BYTES):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_file_encoding(path: Path, encoding: str = "auto", where: str | None = None) -> str:
+    """The encoding to stream ``path`` with (rules of :func:`decode_bytes`); raises EncodingError.
+
+    The choice is made on the first MiB; the whole file is then checked to decode, so a file that is
+    UTF-8 at the top and TIS-620 further down is read as what it is, never half as mojibake.
+    """
+    where = where or str(path)
+    with open(path, "rb") as f:
+        head = f.read(SAMPLE_BYTES + 1)
+    if len(head) <= SAMPLE_BYTES:
+        return decode_bytes(head, where, encoding)[1]
+    _, chosen = decode_bytes(_cut_sample(head), where, encoding)
+    if _decodes_whole_file(path, chosen):
+        return chosen
+    if encoding == "auto" and chosen == "utf-8" and _decodes_whole_file(path, "cp874"):
+        sample = head.decode("cp874", errors="replace")
+        if _thai_share_of_non_ascii(sample) >= 0.95 and _plausible_thai(sample):
+            return "cp874"
+    raise EncodingError(
+        f"{where}: does not decode as {chosen} past its first MiB; "
+        "save it as UTF-8 or set `encoding:` in the source config"
+    )
+
+
+def open_text_file(path: Path, encoding: str = "auto", newline: str = "", where: str | None = None) -> IO[str]:
+    """``path`` opened as a text stream in its detected encoding (readers drop a leading U+FEFF)."""
+    return open(path, encoding=detect_file_encoding(path, encoding, where), newline=newline)

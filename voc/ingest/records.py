@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import orjson
 import pandas as pd
 
 from voc.ingest.config import ColumnMap
 from voc.ingest.dates import DateRules, read_times
+from voc.ingest.encoding import CONTROL_RE
 from voc.ingest.files import RawRows, SourceError
 from voc.schema import CHANNELS, QUARANTINE_COLUMNS, RECORD_COLUMNS
 
@@ -24,6 +26,10 @@ MAX_TEXT_CHARS = 20_000
 would dominate every later stage."""
 
 _ZERO_WIDTH_RE = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\u00ad]")
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+MAX_NESTING = 32
+"""Deeper JSON values in a mapped column quarantine the row: no export nests like that, and the JSON
+writers of the store stop at a few hundred levels."""
 
 
 def _strip_invisible(t: str) -> str:
@@ -33,7 +39,19 @@ def _strip_invisible(t: str) -> str:
 
 def _dumps(obj: dict) -> str:
     """Compact JSON with sorted keys (orjson: the per-record JSON is a hot path at 100k+ rows)."""
-    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8")
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):  # integers beyond 64 bits, odd keys: the slow, general writer
+        return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                          default=str)
+
+
+def safe_text(s: str) -> str:
+    """``s`` with lone surrogates (invalid Unicode from JSON escapes or undecodable file names) written as
+    ``\\udXXX`` escapes, so it can be stored and printed."""
+    if not _SURROGATE_RE.search(s):
+        return s
+    return s.encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
 def _redactor(setting):
@@ -106,6 +124,58 @@ def _json_raw(row: object) -> str:
         return json.dumps(row, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return str(row)
+    except RecursionError:
+        return "(nested too deep to show)"
+
+
+def _nesting_problem(value: object) -> str | None:
+    """Why a dict/list value cannot be stored (too deep, invalid Unicode inside), or None."""
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return f"nested deeper than {MAX_NESTING} levels"
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if isinstance(k, str) and _SURROGATE_RE.search(k):
+                    return "invalid Unicode (a lone surrogate)"
+                stack.append((x, depth + 1))
+        elif isinstance(v, (list, tuple, np.ndarray)):
+            stack.extend((x, depth + 1) for x in v)
+        elif isinstance(v, str) and _SURROGATE_RE.search(v):
+            return "invalid Unicode (a lone surrogate)"
+    return None
+
+
+def row_problem(row: dict, columns: list[str], text_column: str) -> tuple[str, dict | None]:
+    """``(reason, None)`` when a mapped value of ``row`` cannot be stored, else ``("", fixed_row_or_None)``.
+
+    Binary values that are UTF-8 text (a Parquet ``bytes`` column) are decoded into a copy of the row.
+    """
+    fixed = None
+    for c in columns:
+        v = row.get(c)
+        if v is None or type(v) in (int, float, bool):
+            continue
+        if isinstance(v, str):
+            if _SURROGATE_RE.search(v):
+                return f"invalid Unicode (a lone surrogate) in column {c!r}", None
+            if c == text_column and CONTROL_RE.search(v):
+                return f"control characters (NUL or similar) in column {c!r}", None
+        elif isinstance(v, (bytes, bytearray, memoryview)):
+            try:
+                text = bytes(v).decode("utf-8")
+            except UnicodeDecodeError:
+                return f"column {c!r} holds binary data, not UTF-8 text", None
+            if c == text_column and CONTROL_RE.search(text):
+                return f"control characters (NUL or similar) in column {c!r}", None
+            fixed = fixed if fixed is not None else dict(row)
+            fixed[c] = text
+        elif isinstance(v, (dict, list, tuple, np.ndarray)):
+            problem = _nesting_problem(v)
+            if problem:
+                return f"{problem} in column {c!r}", None
+    return "", fixed
 
 
 def quarantine_frame(entries: list[tuple[str, str, str]], ctx: MapContext) -> pd.DataFrame:
@@ -115,9 +185,9 @@ def quarantine_frame(entries: list[tuple[str, str, str]], ctx: MapContext) -> pd
         {
             "run_id": ctx.run_id,
             "source": ctx.source,
-            "location": loc,
-            "reason": reason,
-            "raw": redact(raw[:10_000])[0] if raw else "",
+            "location": safe_text(loc),
+            "reason": safe_text(reason),
+            "raw": redact(safe_text(raw[:10_000]))[0] if raw else "",
             "quarantined_at": now,
         }
         for loc, reason, raw in entries
@@ -125,33 +195,68 @@ def quarantine_frame(entries: list[tuple[str, str, str]], ctx: MapContext) -> pd
     return pd.DataFrame(rows, columns=list(QUARANTINE_COLUMNS))
 
 
-def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
-    """Canonical records for ``raw`` rows, and quarantine entries for the rejects and bad rows."""
+_COLUMN_NAME_RE = re.compile(r"^[^\W\d][\w .()#/-]{0,39}$")
+
+
+def _header_hint(present: set) -> str:
+    """The file's column names for an error message, unless they look like data (a file without a
+    header row): file contents never go into an error."""
+    names = sorted(safe_text(str(p)) for p in present)
+    if names and all(_COLUMN_NAME_RE.match(n) and "@" not in n for n in names):
+        return f"the file has: {', '.join(names[:20])}"
+    return f"the first line holds {len(names)} fields that do not look like column names (is the header row missing?)"
+
+
+def mapped_columns(columns: ColumnMap) -> list[str]:
+    """Every source column a record is built from."""
+    wanted = [columns.text, columns.created_at, columns.id, columns.rating, columns.author, columns.channel]
+    return [c for c in wanted + list(columns.segments.values()) + list(columns.metadata) if c]
+
+
+def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: bool = True) -> MappedRows:
+    """Canonical records for ``raw`` rows, and quarantine entries for the rejects and bad rows.
+
+    ``check_columns``: raise SourceError when a mapped column is absent (the first chunk of a file);
+    later chunks of the same file read an absent value as missing.
+    """
     rejects = list(raw.rejects)
     if not raw.rows:
         return MappedRows(pd.DataFrame(columns=list(RECORD_COLUMNS)), quarantine_frame(rejects, ctx))
 
-    present = set().union(*(r.keys() for r in raw.rows[:1000]))
-    wanted = [columns.text, columns.created_at, columns.id, columns.rating, columns.author, columns.channel]
-    wanted += list(columns.segments.values()) + list(columns.metadata)
-    missing = [c for c in wanted if c and c not in present]
-    if missing:
-        files = ", ".join(sorted(set(raw.files))[:3])
-        raise SourceError(
-            f"{files}: column(s) {', '.join(repr(m) for m in missing)} not found; "
-            f"the file has: {', '.join(sorted(map(str, present))[:20])}"
-        )
+    wanted = mapped_columns(columns)
+    if check_columns:
+        present = set().union(*(r.keys() for r in raw.rows[:1000]))
+        missing = [c for c in wanted if c not in present]
+        if missing:
+            files = ", ".join(sorted(set(raw.files))[:3])
+            raise SourceError(
+                f"{files}: column(s) {', '.join(repr(m) for m in missing)} not found; {_header_hint(present)}"
+            )
     if not ctx.channel and not columns.channel:
         raise SourceError(f"source {ctx.source}: set `channel:` (one of {', '.join(CHANNELS)})")
 
     redact = _redactor(ctx.redact)
     df = pd.DataFrame({"_loc": raw.locations})
-    get = lambda col: pd.Series([r.get(col) for r in raw.rows], dtype=object)  # noqa: E731
-
-    texts = get(columns.text).map(clean_customer_text)
     bad = pd.Series("", index=df.index, dtype=object)
+    rows = raw.rows
+    checked = wanted + ["metadata", "segments", "author"]
+    for i, row in enumerate(rows):
+        reason, fixed = row_problem(row, checked, columns.text)
+        if reason:
+            bad[i] = reason
+        elif fixed is not None:
+            if rows is raw.rows:
+                rows = list(rows)
+            rows[i] = fixed
+    # a row that cannot be stored is kept for its quarantine entry but read as empty from here on
+    # (pandas would choke on its values: a lone surrogate breaks its string columns)
+    values = [r if not b else {} for b, r in zip(bad.tolist(), rows)] if (bad != "").any() else rows
+    get = lambda col: pd.Series([r.get(col) for r in values], dtype=object)  # noqa: E731
+
     orig_text = get(columns.text)
-    not_text = orig_text.map(lambda v: isinstance(v, (list, dict, tuple, bool)))
+    texts = orig_text.map(clean_customer_text)
+    not_text = orig_text.map(lambda v: v is not None and (not isinstance(v, (str, int, float)) or isinstance(v, bool)))
+    not_text &= bad == ""
     bad[not_text] = "wrong type: text is " + orig_text[not_text].map(lambda v: type(v).__name__)
     blank = orig_text.map(lambda v: v is None or (isinstance(v, float) and math.isnan(v))
                           or (isinstance(v, str) and not v.strip()))
@@ -171,7 +276,7 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
         raw_times = get(columns.created_at)
         rules = DateRules(ctx.source_tz, ctx.dayfirst, ctx.date_format, ctx.years,
                           pd.Timedelta(hours=ctx.future_margin_hours))
-        times, time_reasons = read_times(raw_times, rules)
+        times, time_reasons = _read_times_guarded(raw_times.where(bad == "", None), rules)
         no_time = times.isna() & (bad == "")
         bad[no_time] = time_reasons[no_time]
     else:
@@ -182,7 +287,7 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
 
     ok = bad == ""
     q_entries = rejects + [
-        (raw.locations[i], bad[i], _json_raw(raw.rows[i])) for i in df.index[~ok]
+        (raw.locations[i], bad[i], _json_raw(rows[i])) for i in df.index[~ok]
     ]
     idx = df.index[ok]
     if len(idx) == 0:
@@ -201,12 +306,12 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
     chan_l = chan[idx].tolist()
     ids = get(columns.id)[idx].tolist() if columns.id else [None] * len(idx)
     ratings = get(columns.rating)[idx].tolist() if columns.rating else [None] * len(idx)
-    authors = get(columns.author)[idx].tolist() if columns.author else [raw.rows[i].get("author") for i in idx]
+    authors = get(columns.author)[idx].tolist() if columns.author else [rows[i].get("author") for i in idx]
     seg_cols = {seg: get(col)[idx].tolist() for seg, col in columns.segments.items()}
     out_rows = []
     seg_cache: dict[tuple, str] = {}  # most rows share a handful of segment combinations
     for k, i in enumerate(idx):
-        row = raw.rows[i]
+        row = rows[i]
         text = texts_l[k]
         meta = dict(meta_extra[i])
         meta["location"] = raw.locations[i]
@@ -234,7 +339,7 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
                 rating = float(rv)
                 if math.isnan(rating) or math.isinf(rating):
                     rating = None
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 if str(rv).strip():
                     meta["rating_unreadable"] = str(rv)[:40]
         segs = dict(ctx.segments)
@@ -263,3 +368,61 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
     records = pd.DataFrame(out_rows, columns=list(RECORD_COLUMNS))
     records["created_at"] = pd.to_datetime(records["created_at"], utc=True)
     return MappedRows(records, quarantine_frame(q_entries, ctx))
+
+
+def _read_times_guarded(values: pd.Series, rules: DateRules) -> tuple[pd.Series, pd.Series]:
+    """``read_times`` that a value the parser chokes on cannot break: the batch is halved until the
+    value is alone, and its reason names the parser failure instead of raising."""
+
+    def read(part: pd.Series) -> tuple[pd.Series, pd.Series]:
+        try:
+            times, reasons = read_times(part, rules)
+            times.index = part.index
+            reasons.index = part.index
+            return times, reasons
+        except Exception as e:  # noqa: BLE001 - a parser bug on one value must cost one row
+            if len(part) == 1:
+                return (pd.Series(pd.NaT, index=part.index, dtype="datetime64[ns, UTC]"),
+                        pd.Series(f"unparseable date: the date parser failed ({type(e).__name__})",
+                                  index=part.index, dtype=object))
+            mid = len(part) // 2
+            (t1, r1), (t2, r2) = read(part.iloc[:mid]), read(part.iloc[mid:])
+            return pd.concat([t1, t2]), pd.concat([r1, r2])
+
+    return read(values)
+
+
+def map_rows_guarded(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: bool = True) -> MappedRows:
+    """:func:`map_rows`, where a row that breaks it anyway costs that row only.
+
+    An unexpected error halves the rows until the row that raises is alone; it is quarantined with the
+    error's type as its reason and every other row maps as usual. SourceError (the source as a whole
+    is wrong) still raises.
+    """
+    try:
+        return map_rows(raw, columns, ctx, check_columns)
+    except SourceError:
+        raise
+    except Exception as e:  # noqa: BLE001
+        if len(raw.rows) <= 1:
+            return quarantine_all(raw, f"row cannot be read: {type(e).__name__} while mapping it", ctx)
+    mid = len(raw.rows) // 2
+    first = RawRows(raw.rows[:mid], raw.locations[:mid], list(raw.rejects), list(raw.files))
+    second = RawRows(raw.rows[mid:], raw.locations[mid:], [], list(raw.files))
+    a = map_rows_guarded(first, columns, ctx, check_columns)
+    b = map_rows_guarded(second, columns, ctx, False)
+    return MappedRows(_concat(a.records, b.records), _concat(a.quarantine, b.quarantine))
+
+
+def quarantine_all(raw: RawRows, reason: str, ctx: MapContext) -> MappedRows:
+    """Every row of ``raw`` quarantined with ``reason`` (and its rejects with theirs)."""
+    entries = list(raw.rejects) + [(loc, reason, _json_raw(row)) for loc, row in zip(raw.locations, raw.rows)]
+    return MappedRows(pd.DataFrame(columns=list(RECORD_COLUMNS)), quarantine_frame(entries, ctx))
+
+
+def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    if a.empty:
+        return b
+    if b.empty:
+        return a
+    return pd.concat([a, b], ignore_index=True)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
 from voc.config import PipelineConfig
-from voc.ingest.config import ColumnMap, FileSource, SqlSource, TranscriptSource
-from voc.ingest.files import RawRows, SourceError, expand_paths, read_file
-from voc.ingest.records import MapContext, map_rows
-from voc.ingest.sql import read_sql
+from voc.ingest.config import ColumnMap, FileSource, SqlSource, TranscriptSource, links_outside
+from voc.ingest.files import CHUNK_ROWS, RawRows, SourceError, expand_paths, iter_file, shown
+from voc.ingest.records import MapContext, MappedRows, map_rows_guarded, quarantine_all
+from voc.ingest.sql import iter_sql
 from voc.ingest.transcripts import read_transcripts
 from voc.schema import RUN_LOG_COLUMNS
 from voc.store.base import Store
@@ -61,55 +63,118 @@ def author_salt(store: Store, env_name: str) -> str:
     return salt
 
 
-def read_source(src, config: PipelineConfig) -> tuple[RawRows, ColumnMap]:
-    """All raw rows of a source. Raises SourceError if the source as a whole cannot be read."""
+log = logging.getLogger("voc.ingest")
+
+
+@dataclass
+class SourcePart:
+    """A chunk of one file (or query) of a source; ``first`` is the file's first chunk."""
+
+    raw: RawRows
+    file: str
+    first: bool
+
+
+def iter_source(src, config: PipelineConfig, chunk_rows: int = CHUNK_ROWS) -> Iterator[SourcePart]:
+    """The raw rows of a source, file by file, in chunks. Raises SourceError if the source as a whole
+    cannot be read; one unreadable file becomes one reject and the other files go on."""
     if isinstance(src, SqlSource):
-        return read_sql(src), src.columns
-    raw = RawRows()
+        for k, raw in enumerate(iter_sql(src, chunk_rows)):
+            yield SourcePart(raw, f"sql:{src.name}", k == 0)
+        return
+    base = Path(config.base_dir)
     for path in expand_paths(config.resolve(src.path)):
+        where = shown(path)
+        if not src.allow_outside and links_outside(path, base):
+            reason = ("unreadable file: a link to a file outside the config's folder; "
+                      "set `allow_outside: true` on the source to read it")
+            yield SourcePart(RawRows(rejects=[(where, reason, "")], files=[where]), where, True)
+            continue
         try:
             if isinstance(src, TranscriptSource):
-                part = read_transcripts(path, src)
+                parts = iter([read_transcripts(path, src)])
             else:
-                part = read_file(path, src.format, src.encoding, src.sheet)
-        except (SourceError, OSError, ValueError) as e:  # EncodingError is a ValueError
+                parts = iter_file(path, src.format, src.encoding, src.sheet, chunk_rows)
+            for k, raw in enumerate(parts):
+                yield SourcePart(raw, where, k == 0)
+        except (SourceError, OSError, ValueError, RecursionError) as e:  # EncodingError is a ValueError
             # one unreadable file (binary, undecodable, corrupt) is quarantined whole; the rest go on
             if isinstance(e, PermissionError):
-                raise SourceError(f"{path}: cannot read: {e}") from None
-            msg = str(e) if str(path) in str(e) else f"{path}: {e}"
-            part = RawRows(rejects=[(str(path), f"unreadable file: {msg}", "")], files=[str(path)])
-        raw.extend(part)
-    cols = TRANSCRIPT_COLUMNS if isinstance(src, TranscriptSource) else src.columns
-    return raw, cols
+                raise SourceError(f"{where}: cannot read: permission denied") from None
+            msg = str(e) if where in str(e) else f"{where}: {type(e).__name__}: {str(e)[:200]}"
+            yield SourcePart(RawRows(rejects=[(where, f"unreadable file: {msg}", "")], files=[where]), where, True)
 
 
-def store_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, store: Store, rec: Reconciliation) -> pd.DataFrame:
-    """Map, store and count ``raw``; returns the stored records."""
-    mapped = map_rows(raw, columns, ctx)
-    records = mapped.records
-    rec.read += raw.read
-    rec.quarantined += len(mapped.quarantine)
-    # the same source id twice in one load: the later row is a duplicate, not a second record
-    dup_ids = records.duplicated("record_id", keep="first")
-    rec.duplicates += int(dup_ids.sum())
-    records = records[~dup_ids]
-    if not mapped.quarantine.empty:
-        store.add_quarantine(mapped.quarantine)
-    if not records.empty:
-        res = store.upsert_records(records)
-        rec.new += res.new
-        store.mark_duplicates(records["dedup_key"].tolist())
-        d = store.count_duplicates(records["record_id"].tolist())
+def source_columns(src) -> ColumnMap:
+    return TRANSCRIPT_COLUMNS if isinstance(src, TranscriptSource) else src.columns
+
+
+@dataclass
+class _Load:
+    """What one load of a source has stored so far (the state kept across its chunks)."""
+
+    seen_ids: set = field(default_factory=set)  # record ids stored by this load: a later copy is a duplicate
+    first_file: str | None = None  # the first file with rows: its missing columns fail the whole source
+    bad_files: dict = field(default_factory=dict)  # later files missing a mapped column -> reason
+
+
+def _map_part(part: SourcePart, columns: ColumnMap, ctx: MapContext, load: _Load) -> MappedRows:
+    raw = part.raw
+    if raw.rows and load.first_file is None:
+        load.first_file = part.file
+    if part.file in load.bad_files:
+        return quarantine_all(raw, load.bad_files[part.file], ctx)
+    try:
+        return map_rows_guarded(raw, columns, ctx, check_columns=part.first)
+    except SourceError as e:
+        if part.file == load.first_file or not raw.rows:
+            raise
+        # a later file of the source lacks a mapped column: its rows are quarantined, the others go on
+        load.bad_files[part.file] = str(e)
+        return quarantine_all(raw, str(e), ctx)
+
+
+def _store_batch(parts: list[MappedRows], store: Store, rec: Reconciliation, load: _Load) -> None:
+    """Store mapped chunks: quarantine rows, then records (a record id this load already stored is a duplicate)."""
+    quarantine = [m.quarantine for m in parts if not m.quarantine.empty]
+    records = [m.records for m in parts if not m.records.empty]
+    if quarantine:
+        q = pd.concat(quarantine, ignore_index=True) if len(quarantine) > 1 else quarantine[0]
+        rec.quarantined += len(q)
+        store.add_quarantine(q)
+    if not records:
+        return
+    records = pd.concat(records, ignore_index=True) if len(records) > 1 else records[0]
+    ids = records["record_id"]
+    repeat = ids.duplicated(keep="first") | ids.isin(load.seen_ids)
+    rec.duplicates += int(repeat.sum())
+    records = records[~repeat]
+    if records.empty:
+        return
+    load.seen_ids.update(records["record_id"])
+    res = store.upsert_records(records)
+    rec.new += res.new
+    store.mark_duplicates(records["dedup_key"].tolist())
+
+
+def _count_stored(store: Store, rec: Reconciliation, load: _Load) -> None:
+    """Split the stored records into accepted and duplicates once the whole load is in: a record of a
+    later chunk can make one of an earlier chunk the duplicate (same text, author and day, earlier time)."""
+    if load.seen_ids:
+        d = store.count_duplicates(list(load.seen_ids))
         rec.duplicates += d
-        rec.accepted += len(records) - d
-    return records
+        rec.accepted += len(load.seen_ids) - d
 
 
-def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: str | None = None) -> Reconciliation:
-    """Read, map and store one source; a failure of the whole source raises SourceError."""
+def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: str | None = None,
+                  chunk_rows: int = CHUNK_ROWS) -> Reconciliation:
+    """Read, map and store one source in chunks of ``chunk_rows`` rows (bounded memory).
+
+    A failure of the whole source raises SourceError; so does an unexpected error (a bug), as a
+    SourceError naming its type, so that the other sources still run.
+    """
     started = datetime.now(timezone.utc)
     rec = Reconciliation(source=src.name)
-    raw, cols = read_source(src, config)
     ctx = MapContext(
         source=src.name,
         run_id=run_id,
@@ -124,7 +189,30 @@ def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: 
         years=src.years,
         future_margin_hours=src.future_margin_hours,
     )
-    store_rows(raw, cols, ctx, store, rec)
+    columns = source_columns(src)
+    load = _Load()
+    pending: list[MappedRows] = []
+    pending_rows = 0
+    try:
+        for part in iter_source(src, config, chunk_rows):
+            rec.read += part.raw.read
+            pending.append(_map_part(part, columns, ctx, load))
+            pending_rows += part.raw.read
+            if pending_rows >= chunk_rows:  # many small files are stored together, big ones chunk by chunk
+                _store_batch(pending, store, rec, load)
+                pending, pending_rows = [], 0
+        _store_batch(pending, store, rec, load)
+        _count_stored(store, rec, load)
+    except SourceError as e:
+        if rec.read:
+            raise SourceError(f"{e} (after {rec.read} rows of the source were read and stored)") from None
+        raise
+    except Exception as e:  # noqa: BLE001 - a bug must fail this source only, never the run
+        log.debug("source %s: unexpected error", src.name, exc_info=True)
+        raise SourceError(
+            f"source {src.name}: unexpected {type(e).__name__} while loading it "
+            f"(after {rec.read} rows); this is a bug in voc, please report it"
+        ) from e
     log_reconciliation(store, run_id, rec, week, started)
     return rec
 
@@ -184,6 +272,7 @@ def ingest_file(
     src = FileSource(
         name=name,
         path=str(Path(path).resolve()),
+        allow_outside=True,  # the user named this file on the command line
         channel=channel,
         years=years,
         columns=ColumnMap(text=text_column, created_at=time_column, id=id_column),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Iterator
 
 from voc.ingest.config import SqlSource
 from voc.ingest.files import RawRows, SourceError
@@ -24,24 +25,40 @@ def database_url(src: SqlSource) -> str:
     return url
 
 
-def read_sql(src: SqlSource) -> RawRows:
+def iter_sql(src: SqlSource, chunk_rows: int = 50_000) -> Iterator[RawRows]:
+    """The query's rows in chunks, streamed from the database (a server-side cursor where the driver has one)."""
     url = database_url(src)
     import sqlalchemy as sa
 
+    engine = None
+    n = 0
     try:
         engine = sa.create_engine(url)
         with engine.connect() as con:
-            result = con.execute(sa.text(src.query))
+            result = con.execution_options(stream_results=True).execute(sa.text(src.query))
             cols = list(result.keys())
-            rows = [dict(zip(cols, r)) for r in result]
+            for part in result.partitions(chunk_rows):
+                rows = [dict(zip(cols, r)) for r in part]
+                out = RawRows(rows=rows, locations=[f"{src.name}:row {n + i + 1}" for i in range(len(rows))])
+                out.files.append(f"sql:{src.name}")
+                n += len(rows)
+                yield out
+            if n == 0:
+                yield RawRows(files=[f"sql:{src.name}"])
+    except SourceError:
+        raise
     except Exception as e:
         # never echo the URL: it may hold a password
-        raise SourceError(f"source {src.name}: query failed: {type(e).__name__}: {str(e).splitlines()[0][:300]}") from None
+        raise SourceError(f"source {src.name}: query failed: {type(e).__name__}: {(str(e).splitlines() or [''])[0][:300]}") from None
     finally:
-        try:
+        if engine is not None:
             engine.dispose()
-        except Exception:
-            pass
-    out = RawRows(rows=rows, locations=[f"{src.name}:row {i + 1}" for i in range(len(rows))])
-    out.files.append(f"sql:{src.name}")
+
+
+def read_sql(src: SqlSource) -> RawRows:
+    """All rows of the query at once."""
+    out = RawRows()
+    for part in iter_sql(src):
+        out.extend(part)
+    out.files = [f"sql:{src.name}"]
     return out

@@ -2,18 +2,146 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
 import pandas as pd
 
+from voc.errors import StoreError
 from voc.schema import STAGE_TABLES, TABLES, Table
 from voc.store import sql
 from voc.store.base import Store, UpsertResult
 
 D = sql.DUCKDB
+
+
+class StoreOpenError(StoreError):
+    """The store file cannot be opened: not a DuckDB database, or in use (the message is one line)."""
+
+
+class StoreInUseError(StoreOpenError):
+    """Another process (a running ``voc run`` or ``voc ingest``) holds the store's write lock."""
+
+
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+_PID_RE = re.compile(r"\(PID (\d+)\)")
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse a store path that exists and is not a DuckDB database (never open, let alone change, it)."""
+    if path.is_dir():
+        raise StoreOpenError(f"store {path} is a folder, not a DuckDB database file; give a file path")
+    if path.exists() and path.stat().st_size > 0:
+        with open(path, "rb") as f:
+            head = f.read(12)
+        if head[8:12] != _DUCKDB_MAGIC:
+            raise StoreOpenError(
+                f"store {path} exists but is not a DuckDB database; give another store path or move the file away"
+            )
+
+
+def _open_error(path: Path, e: Exception) -> StoreOpenError:
+    msg = str(e)
+    if "lock" in msg.lower():
+        pid = _PID_RE.search(msg)
+        by = f" (PID {pid.group(1)})" if pid else ""
+        return StoreInUseError(
+            f"store {path} is in use by another process{by}, such as a voc run in progress; "
+            "wait for it to finish and try again"
+        )
+    if "not a valid DuckDB database" in msg:
+        return StoreOpenError(f"store {path} exists but is not a DuckDB database; give another store path")
+    return StoreOpenError(f"cannot open store {path}: {msg.splitlines()[0] if msg else type(e).__name__}")
+
+
+_TEMP_FILE_RE = re.compile(r"^duckdb_temp_(\d+)_")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def remove_stale_temp_files(path: Path) -> int:
+    """Delete the spill files a killed process left in ``<store>.tmp/`` (DuckDB does not; they can be GBs).
+
+    Called once this process holds the store's lock, so no live process can own them; a file whose
+    owner PID is still alive is kept all the same. Returns how many files were removed.
+    """
+    tmp = Path(f"{path}.tmp")
+    if not tmp.is_dir():
+        return 0
+    removed = 0
+    for f in tmp.iterdir():
+        m = _TEMP_FILE_RE.match(f.name)
+        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            try:
+                f.unlink()
+                removed += 1
+            except OSError:
+                pass
+    try:
+        tmp.rmdir()  # only when nothing is left in it
+    except OSError:
+        pass
+    return removed
+
+
+SNAPSHOT_PREFIX = "voc-status-"
+
+
+def _remove_stale_snapshots(max_age_s: float = 3600) -> None:
+    """Delete snapshot folders a killed ``voc status`` left in the temp folder."""
+    tmp = Path(tempfile.gettempdir())
+    for d in tmp.glob(SNAPSHOT_PREFIX + "*"):
+        try:
+            if time.time() - d.stat().st_mtime > max_age_s:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def status_or_snapshot(path: str | Path) -> tuple[dict, str | None]:
+    """The store's status, and None; or, while another process holds the store, the status of a copy
+    taken now and a one-line notice saying so. Raises StoreInUseError if even a copy cannot be read."""
+    path = Path(path)
+    try:
+        with DuckDBStore(path) as st:
+            return st.status(), None
+    except StoreInUseError as e:
+        notice = str(e)
+    _remove_stale_snapshots()
+    with tempfile.TemporaryDirectory(prefix=SNAPSHOT_PREFIX) as d:
+        copy = Path(d) / "snapshot.duckdb"
+        try:
+            shutil.copyfile(path, copy)
+            wal = Path(f"{path}.wal")
+            if wal.exists():
+                shutil.copyfile(wal, Path(f"{copy}.wal"))
+            with DuckDBStore(copy) as st:
+                s = st.status()
+        except Exception:  # noqa: BLE001 - a copy torn by a checkpoint in progress
+            raise StoreInUseError(f"{notice} (and no consistent snapshot could be read right now)") from None
+    return s, f"{notice.split(', such as')[0]}; these figures are from a snapshot of it taken now"
+
+
+def ensure_store_free(path: str | Path) -> None:
+    """Raise StoreInUseError / StoreOpenError now, before a long run starts, if the store cannot be opened."""
+    path = Path(path)
+    if path.exists():
+        DuckDBStore(path).close()
 
 
 class DuckDBStore(Store):
@@ -23,11 +151,13 @@ class DuckDBStore(Store):
         import duckdb
 
         self.path = Path(path)
+        check_store_file(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path))
-        except duckdb.IOException as e:
-            raise RuntimeError(f"cannot open store {self.path}: {e}") from None
+        except (duckdb.IOException, duckdb.Error) as e:
+            raise _open_error(self.path, e) from None
+        remove_stale_temp_files(self.path)
         self.lock = threading.RLock()
         with self.lock:
             self.con.execute("SET TimeZone='UTC'")
