@@ -84,7 +84,7 @@ def _write_bad_source(kind: str, d: Path) -> str:
 
 KINDS = {  # failure kind -> (rows quarantined, words the reason must hold)
     "year 2999": (1, "date"),
-    "out-of-range timestamp": (2, "unparseable date"),
+    "out-of-range timestamp": (2, "date"),
     "lone surrogate": (1, "lone surrogate"),
     "100,000-deep JSON": (1, "nested too deep"),
     "deep JSON in a mapped column": (1, "nested deeper than"),
@@ -150,14 +150,14 @@ def test_a_value_that_breaks_the_date_parser_costs_only_its_row(tmp_path, monkey
     """Whatever a parser bug does with one value, the other rows of the chunk are stored."""
     import voc.ingest.records as records
 
-    real = records.parse_times
+    real = records.read_times
 
     def fragile(values, *a, **k):
         if any(v == "2026-11-20 13:13" for v in values):
             raise AssertionError("Something has gone wrong, please report a bug")
         return real(values, *a, **k)
 
-    monkeypatch.setattr(records, "parse_times", fragile)
+    monkeypatch.setattr(records, "read_times", fragile)
     rows = [(f"r{i}", f"message {i}", "2026-11-20 13:13" if i == 37 else "2026-11-20 10:00") for i in range(100)]
     (tmp_path / "a.csv").write_text(_csv(rows), encoding="utf-8")
     (rec,), stored, q = _run(tmp_path, "  - {name: a, path: a.csv, channel: review,"

@@ -41,7 +41,7 @@ def test_a_second_ingest_or_run_on_a_held_store_says_it_is_in_use(held_store):
 
     cfg, pid = held_store
     for args in (["ingest", "--config", str(cfg)], ["run", "--config", str(cfg)],
-                 ["ingest", str(cfg.parent / "r.csv"), "--channel", "review", "--text-column", "text",
+                 ["ingest", str(cfg.parent / "r.csv"), "--channel", "review", "--text-column", "text", "--time-column", "time",
                   "--store", str(cfg.parent / "voc.duckdb")]):
         result = CliRunner().invoke(app, args)
         assert isinstance(result.exception, StoreInUseError), (args, result.output)
