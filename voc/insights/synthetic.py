@@ -130,7 +130,7 @@ def planted_records(
                     "topic_label": t.label, "topic_probability": float(rng.uniform(0.4, 1.0)),
                 }
                 for c in ENRICHED_COLUMNS:
-                    cols[c].append(values[c])
+                    cols[c].append(values.get(c))  # columns a synthetic week does not model stay NULL
     df = pd.DataFrame(cols)
     df["created_at"] = pd.to_datetime(df["created_at"])
     return df
