@@ -6,7 +6,6 @@ Every file is written to a temporary file in the same folder and moved into plac
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import tempfile
@@ -22,9 +21,6 @@ from voc.export.report import render_report
 TABLE_ORDER = ("summary", "topic_week", "emerging_topics", "sentiment_week", "drivers", "data_quality")
 """Sheet order: the headline first, then what a PM reads next."""
 
-# Free-text cells: customer quotes and anything derived from customer words.
-_TEXT_COLUMNS = {"topic_label", "top_terms", "segment_value", "error", "data_note"}
-_JSON_TEXT_COLUMNS = {"quotes"}
 
 
 def write_exports(
@@ -58,7 +54,7 @@ def write_exports(
         if "csv" in config.formats:
             # utf-8-sig writes the BOM that makes Excel read the file as UTF-8 (Thai intact).
             written.append(_atomic(out_dir / f"{name}.csv",
-                                   lambda p, df=df: df.to_csv(p, index=False, encoding="utf-8-sig")))
+                                   lambda p, df=escape_formulas(df): df.to_csv(p, index=False, encoding="utf-8-sig")))
     if "xlsx" in config.formats:
         written.append(_atomic(out_dir / f"voc-{week}.xlsx",
                                lambda p: write_workbook(p, {n: safe[n] for n in names})))
@@ -70,35 +66,45 @@ def write_exports(
 
 
 def redact_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Copies of ``tables`` with personal data redacted from every free-text cell (last guard)."""
-    # Upstream text is already redacted; this catches anything that slipped past (a label or
-    # quote built from raw text, a rule added later), since exports leave the organisation.
-    from voc.text.redact import redact
+    """``tables`` with personal data redacted from every text cell (the last guard before files leave)."""
+    # Upstream text is already redacted; this catches anything that slipped past (a label, a segment
+    # value or a quote built from raw text, a rule added later), since exports leave the organisation.
+    from voc.privacy import redact_frame
 
-    def clean(v: object) -> object:
-        return redact(v)[0] if isinstance(v, str) and v else v
+    return {name: redact_frame(df) for name, df in tables.items()}
 
-    def clean_json(v: object) -> object:
-        if not isinstance(v, str) or not v:
-            return v
-        try:
-            items = json.loads(v)
-        except json.JSONDecodeError:
-            return clean(v)
-        if not isinstance(items, list):
-            return clean(v)
-        return json.dumps([clean(i) for i in items], ensure_ascii=False)
 
-    out = {}
-    for name, df in tables.items():
-        df = df.copy()
-        for col in df.columns:
-            if col in _JSON_TEXT_COLUMNS:
-                df[col] = df[col].map(clean_json)
-            elif col in _TEXT_COLUMNS or col.startswith("quote_"):
-                df[col] = df[col].map(clean)
-        out[name] = df
-    return out
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula (OWASP CSV injection)."""
+
+
+def is_formula_like(value: object) -> bool:
+    """Whether a text cell would be read as a formula: it starts with a formula character and is no number."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return True
+    return False  # "-12.5", "+3": a number written as text is not a formula
+
+
+def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every formula-like text cell prefixed by ``'`` (OWASP), for CSV; numbers stay numbers."""
+    out = None
+    for col in df.columns:
+        values = df[col]
+        if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
+            continue
+        escaped = ["'" + v if is_formula_like(v) else v for v in values]
+        if any(a is not b for a, b in zip(escaped, values)):
+            if out is None:
+                out = df.copy()
+            out[col] = pd.Series(escaped, index=df.index, dtype=object)
+    renamed = {c: "'" + c for c in df.columns if is_formula_like(c)}
+    if renamed:
+        out = (df if out is None else out).rename(columns=renamed)
+    return df if out is None else out
 
 
 def write_workbook(path: str | Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -119,6 +125,7 @@ def write_workbook(path: str | Path, tables: dict[str, pd.DataFrame]) -> None:
         ws.append(list(df.columns))
         for row in df.itertuples(index=False):
             ws.append([_cell(v) for v in row])
+        _no_formulas(ws)
         for cell in ws[1]:
             cell.font, cell.fill = header_font, header_fill
         ws.freeze_panes = "A2"
@@ -139,6 +146,15 @@ def write_workbook(path: str | Path, tables: dict[str, pd.DataFrame]) -> None:
     if not wb.sheetnames:
         wb.create_sheet("empty")
     wb.save(path)
+
+
+def _no_formulas(ws) -> None:
+    """Make every text cell that openpyxl would write as a formula a plain string cell (never run)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" or is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True  # Excel keeps it text when the cell is edited
 
 
 def _number_format(col: str) -> str | None:

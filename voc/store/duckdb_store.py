@@ -11,6 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from voc.privacy import redact_frame
 from voc.schema import (
     QUARANTINE_COLUMNS,
     RECORD_COLUMNS,
@@ -143,6 +144,7 @@ class DuckDBStore(Store):
 
     # -- records ---------------------------------------------------------------------------------
     def upsert_records(self, records: pd.DataFrame) -> UpsertResult:
+        records = redact_frame(records)  # the one PII guard on every stored string (voc.privacy)
         if records.empty:
             return UpsertResult(0, 0, 0)
         data = _prepare(records[list(RECORD_COLUMNS)], RECORD_COLUMNS)
@@ -218,6 +220,7 @@ class DuckDBStore(Store):
 
     def add_quarantine(self, rows: pd.DataFrame) -> None:
         """Add quarantine rows; a row already quarantined (same source, location, reason, raw) is kept once."""
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         if rows.empty:
             return
         rows = rows.drop_duplicates(["source", "location", "reason", "raw"])
@@ -234,11 +237,13 @@ class DuckDBStore(Store):
                 self.con.unregister("_q")
 
     def log_run(self, rows: pd.DataFrame) -> None:
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         with self.lock:
             self._insert("run_log", rows)
 
     # -- stages ----------------------------------------------------------------------------------
     def upsert_stage(self, table: str, rows: pd.DataFrame) -> None:
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         if table not in STAGE_TABLES:
             raise ValueError(f"not a stage table: {table}")
         if rows.empty:
@@ -290,6 +295,7 @@ class DuckDBStore(Store):
 
     # -- generic tables ----------------------------------------------------------------------------
     def replace_week_rows(self, table: str, week: str, rows: pd.DataFrame) -> None:
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         _check_name(table)
         with self.lock:
             self.con.execute("BEGIN")
@@ -306,6 +312,7 @@ class DuckDBStore(Store):
                 raise
 
     def replace_table(self, table: str, rows: pd.DataFrame) -> None:
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         _check_name(table)
         if table in FIXED_TABLES:
             raise ValueError(f"{table} is a core table; use its own method")
@@ -321,6 +328,7 @@ class DuckDBStore(Store):
                 raise
 
     def append_rows(self, table: str, rows: pd.DataFrame) -> None:
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         with self.lock:
             self._insert(_check_name(table), rows)
 

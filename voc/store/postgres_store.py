@@ -10,6 +10,7 @@ from typing import Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from voc.privacy import redact_frame
 from voc.schema import QUARANTINE_COLUMNS, RECORD_COLUMNS
 from voc.store.base import Store, UpsertResult, stores
 
@@ -258,6 +259,7 @@ class PostgresStore(Store):
 
     # -- records ---------------------------------------------------------------------------------
     def upsert_records(self, records: pd.DataFrame) -> UpsertResult:
+        records = redact_frame(records)  # the one PII guard on every stored string (voc.privacy)
         if records.empty:
             return UpsertResult(0, 0, 0)
         # the primary key allows one row per record_id; ingest keeps the first too
@@ -311,6 +313,7 @@ class PostgresStore(Store):
 
     def add_quarantine(self, rows: pd.DataFrame) -> None:
         """Add quarantine rows; a row already quarantined (same source, location, reason, raw) is kept once."""
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         if rows.empty:
             return
         rows = rows.drop_duplicates(["source", "location", "reason", "raw"])
@@ -326,11 +329,13 @@ class PostgresStore(Store):
             )
 
     def log_run(self, rows: pd.DataFrame) -> None:
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         with self._cursor() as cur:
             self._insert(cur, "run_log", rows)
 
     # -- stages ----------------------------------------------------------------------------------
     def upsert_stage(self, table: str, rows: pd.DataFrame) -> None:
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         if table not in STAGE_TABLES:
             raise ValueError(f"not a stage table: {table}")
         if rows.empty:
@@ -396,6 +401,7 @@ class PostgresStore(Store):
 
     # -- generic tables ----------------------------------------------------------------------------
     def replace_week_rows(self, table: str, week: str, rows: pd.DataFrame) -> None:
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         _check_name(table)
         with self._cursor() as cur:
             # held to commit: a second worker's replacement of the same week waits, then replaces ours
@@ -408,6 +414,7 @@ class PostgresStore(Store):
                 self._create(cur, table, {c: _sql_type(rows[c]) for c in rows.columns})
 
     def replace_table(self, table: str, rows: pd.DataFrame) -> None:
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         _check_name(table)
         if table in FIXED_TABLES:
             raise ValueError(f"{table} is a core table; use its own method")
@@ -420,6 +427,7 @@ class PostgresStore(Store):
             self._insert(cur, table, rows)
 
     def append_rows(self, table: str, rows: pd.DataFrame) -> None:
+        rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
         with self._cursor() as cur:
             self._insert(cur, _check_name(table), rows)
 

@@ -93,6 +93,11 @@ def redact(text: str, config: RedactConfig | None = None) -> tuple[str, list[str
     return text, sorted(found)
 
 
+def might_hold_number(text: str) -> bool:
+    """Whether ``text`` has seven digits close enough together to be a phone, an ID or a card."""
+    return _HAS_DIGITS_RE.search(text) is not None
+
+
 def _cut_url_queries(text: str, found: set[str]) -> str:
     def cut(match: re.Match[str]) -> str:
         url = match.group()
