@@ -16,7 +16,10 @@ from voc import pipeline
 from voc.config import PipelineConfig, load_config
 from voc.ingest.run import ingest_source, new_run_id, record_failure
 from voc.store import Store
+from voc.privacy import install_log_redaction
 from voc.weeks import last_complete_week, parse_week, week_range
+
+install_log_redaction()  # every log record of a process running these flows is redacted (voc.privacy)
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE, task_run_name="ingest-{source_name}")

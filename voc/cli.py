@@ -33,8 +33,10 @@ def _print_reconciliation(recs) -> None:
     t = Table(title="Reconciliation (read = accepted + duplicates + quarantined)")
     for c in ("source", "read", "accepted", "duplicates", "quarantined", "status", "balanced"):
         t.add_column(c)
+    from voc.privacy import redact_pii
+
     for r in recs:
-        d = r if isinstance(r, dict) else r.as_dict()
+        d = redact_pii(r if isinstance(r, dict) else r.as_dict())  # names and errors can quote a file's data
         t.add_row(d["source"], str(d["read"]), str(d["accepted"]), str(d["duplicates"]), str(d["quarantined"]),
                   d["status"] + (f": {d['error']}" if d.get("error") else ""), "yes" if d["balanced"] else "NO")
     out.print(t)
@@ -128,7 +130,9 @@ def run(
     _print_reconciliation(summary["reconciliation"])
     out.print(f"week {summary['week']}: exports in {Path(summary['exports'][0]).parent if summary['exports'] else '-'}")
     if summary["partial"]:
-        console.print(f"[yellow]partial week: source(s) failed: {', '.join(summary['failed_sources'])}")
+        from voc.privacy import redact_message
+
+        console.print(f"[yellow]partial week: source(s) failed: {redact_message(', '.join(summary['failed_sources']))}")
         raise typer.Exit(2)
 
 
@@ -204,12 +208,14 @@ def main() -> None:
     """Entry point: run the app, turning errors a user can meet into one line and exit 1."""
     from voc.config import ConfigError
     from voc.ingest.files import SourceError
+    from voc.privacy import install_log_redaction, redact_message
     from voc.registry import RegistryError
 
+    install_log_redaction()
     try:
         app()
     except (ConfigError, SourceError, RegistryError, FileNotFoundError, ValueError) as e:
-        console.print(f"[red]error:[/red] {e}", highlight=False)
+        console.print(f"[red]error:[/red] {redact_message(str(e))}", highlight=False)
         sys.exit(1)
 
 

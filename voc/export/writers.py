@@ -22,7 +22,6 @@ TABLE_ORDER = ("summary", "topic_week", "emerging_topics", "sentiment_week", "dr
 """Sheet order: the headline first, then what a PM reads next."""
 
 
-
 def write_exports(
     week: str,
     tables: dict[str, pd.DataFrame],

@@ -115,7 +115,7 @@ def quarantine_frame(entries: list[tuple[str, str, str]], ctx: MapContext) -> pd
             "source": ctx.source,
             "location": loc,
             "reason": reason,
-            "raw": redact(raw[:10_000])[0] if raw else "",
+            "raw": redact(raw)[0][:10_000] if raw else "",  # redacted, then cut: no half card is kept
             "quarantined_at": now,
         }
         for loc, reason, raw in entries
@@ -213,10 +213,10 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext) -> MappedRows:
         for c in columns.metadata:
             v = row.get(c)
             meta[c] = None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+        text, pii = redact(text)  # before the cut: a card straddling it must not leave its first digits
         if len(text) > MAX_TEXT_CHARS:
-            meta["truncated_from_chars"] = len(text)
+            meta["truncated_from_chars"] = len(texts_l[k])
             text = text[:MAX_TEXT_CHARS]
-        text, pii = redact(text)
         if pii:
             meta["pii_redacted"] = pii
         src_id = ids[k]
