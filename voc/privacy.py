@@ -114,10 +114,17 @@ def redact_frame(df: pd.DataFrame, skip: frozenset[str] = KEY_COLUMNS) -> pd.Dat
     return df if out is None else out
 
 
+_RECORD_NAME_FIELDS = ("flow_run_name", "task_run_name", "flow_name", "task_name")
+
+
 class PiiLogFilter(logging.Filter):
     """Replaces personal data in a log record's message, arguments and traceback; never drops a record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        for name in _RECORD_NAME_FIELDS:  # Prefect's run names, added to the record after it is made
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                setattr(record, name, redact_message(value))
         if getattr(record, "_voc_redacted", False):
             return True
         try:

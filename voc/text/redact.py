@@ -212,13 +212,15 @@ def _window_kind(digits: str, lengths: list[int], after_plus: bool, cfg: RedactC
         return "PHONE" if cfg.phone and 8 <= n <= 15 else None
     if n >= 13:
         return _long_number_kind(digits, len(lengths), lengths, cfg)
-    if not cfg.phone or len(lengths) > 5:
+    if not cfg.phone:
         return None
-    if digits[0] == "0":
+    if digits[0] == "0":  # a Thai number, however it is spaced out ("0 8 1 2 3 4 5 6 7 8" too)
         if n == 10 and digits[1] in _MOBILE_PREFIXES:
             return "PHONE"
         if n == 9 and digits[1] in _LANDLINE_PREFIXES:
             return "PHONE"
+        return None
+    if len(lengths) > 5:
         return None
     if n == 11 and digits.startswith("66") and digits[2] in _MOBILE_PREFIXES and len(lengths) > 1:
         return "PHONE"  # 66 81 234 5678: the country code without its plus
