@@ -55,13 +55,15 @@ class _AtomicPath:
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     """Write ``df`` by suffix; CSV/TSV in UTF-8 with BOM so Excel shows Thai. Atomic."""
+    from voc.export.writers import escape_formulas, write_workbook
+
     path = Path(path)
     suffix = path.suffix.lower()
     with atomic_path(path) as tmp:
-        if suffix == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+        if suffix == ".csv":  # spreadsheet formats: a cell that reads as a formula is written as text
+            escape_formulas(df).to_csv(tmp, index=False, encoding="utf-8-sig")
         elif suffix == ".tsv":
-            df.to_csv(tmp, index=False, sep="\t", encoding="utf-8-sig")
+            escape_formulas(df).to_csv(tmp, index=False, sep="\t", encoding="utf-8-sig")
         elif suffix == ".jsonl":
             df.to_json(tmp, orient="records", lines=True, force_ascii=False, date_format="iso")
         elif suffix == ".json":
@@ -69,7 +71,7 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
         elif suffix == ".parquet":
             df.to_parquet(tmp, index=False)
         elif suffix == ".xlsx":
-            df.to_excel(tmp, index=False)
+            write_workbook(tmp, {"data": df})
         else:
             raise ValueError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READABLE)}")
     return path
@@ -107,7 +109,9 @@ def write_text_file_table(df: pd.DataFrame, path: str | Path) -> Path:
     fmt = text_file_format(path)
     with atomic_path(path) as tmp:
         if fmt == "csv":
-            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+            from voc.export.writers import escape_formulas
+
+            escape_formulas(df).to_csv(tmp, index=False, encoding="utf-8-sig")
         elif fmt == "jsonl":
             df.to_json(tmp, orient="records", lines=True, force_ascii=False)
         else:

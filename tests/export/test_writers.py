@@ -223,3 +223,16 @@ def test_escape_formulas_leaves_numbers_and_plain_text_alone():
     assert out["t"].tolist() == ["'=1+1", "ปกติ"]
     assert out["s"].tolist() == ["+66", "-3"]  # numbers written as text are numbers
     assert df["t"].tolist() == ["=1+1", "ปกติ"]  # the input frame is not changed
+
+
+def test_tool_outputs_in_spreadsheet_formats_hold_no_live_formulas(tmp_path):
+    """`voc sentiment predict --output x.xlsx/.csv` and `voc text inspect` write through voc.tableio."""
+    from voc.tableio import write_table, write_text_file_table
+
+    df = pd.DataFrame({"text": ["=1+1", "@SUM(A1)", "ปกติ"], "p": [-0.5, 0.25, 1.0]})
+    write_table(df, tmp_path / "o.xlsx")
+    cells = [c for row in load_workbook(tmp_path / "o.xlsx").active.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"] and -0.5 in [c.value for c in cells]
+    for path in (write_table(df, tmp_path / "o.csv"), write_text_file_table(df, tmp_path / "t.csv")):
+        back = pd.read_csv(path, encoding="utf-8-sig")
+        assert back["text"].tolist() == ["'=1+1", "'@SUM(A1)", "ปกติ"] and back["p"].tolist() == [-0.5, 0.25, 1.0]

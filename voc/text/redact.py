@@ -65,6 +65,7 @@ _CHAIN_RE = re.compile(
 _GROUP_RE = re.compile(r"[0-9]+")
 _LONG_RUN_RE = re.compile(r"(?<![0-9])[0-9]{13,19}(?![0-9])")
 _HAS_DIGITS_RE = re.compile(r"\d(?:\D{0,4}\d){6}")  # 7+ digits close together: worth a look
+_URL_HINT_RE = re.compile(r"://|www\.", re.IGNORECASE)  # URL_RE needs one of these: most "#" are hashtags
 _MOBILE_PREFIXES = "689"
 _LANDLINE_PREFIXES = "234567"
 _MAX_DIGITS = 19
@@ -82,7 +83,7 @@ def redact(text: str, config: RedactConfig | None = None) -> tuple[str, list[str
     if not cfg.enabled:
         return text, []
     found: set[str] = set()
-    if cfg.url_query and ("?" in text or "#" in text):
+    if cfg.url_query and ("?" in text or "#" in text) and _URL_HINT_RE.search(text):
         text = _cut_url_queries(text, found)
     if cfg.email and PII_EMAIL_HINT_RE.search(text):
         text = _redact_emails(text, found)
@@ -90,7 +91,7 @@ def redact(text: str, config: RedactConfig | None = None) -> tuple[str, list[str
         text = _redact_numbers(text, cfg, found)
     if cfg.person_names:
         text = _redact_person_names(text, found)
-    return text, sorted(found)
+    return text, sorted(found) if found else []
 
 
 def might_hold_number(text: str) -> bool:
