@@ -14,9 +14,10 @@ from prefect.cache_policies import NO_CACHE
 
 from voc import pipeline
 from voc.config import PipelineConfig, load_config
+from voc.ingest.files import SourceError
 from voc.ingest.run import ingest_source, new_run_id, record_failure
+from voc.privacy import install_log_redaction, redact_message
 from voc.store import Store
-from voc.privacy import install_log_redaction
 from voc.weeks import last_complete_week, parse_week, week_range
 
 install_log_redaction()  # every log record of a process running these flows is redacted (voc.privacy)
@@ -25,7 +26,10 @@ install_log_redaction()  # every log record of a process running these flows is 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE, task_run_name="ingest-{source_name}")
 def ingest_source_task(config: PipelineConfig, store: Store, source_name: str, run_id: str, week: str) -> dict:
     src = next(s for s in config.sources if s.name == source_name)
-    rec = ingest_source(src, config, store, run_id, week)
+    try:
+        rec = ingest_source(src, config, store, run_id, week)
+    except SourceError as e:  # its message names files and columns, and Prefect keeps it in the run's state
+        raise SourceError(redact_message(str(e))) from None
     get_run_logger().info("%s: %s", source_name, rec.as_dict())
     return rec.as_dict()
 

@@ -66,7 +66,11 @@ def _prefect_api_logs() -> list[str]:
             page = client.read_logs(limit=200, offset=len(lines))
             lines += [f"{log.name} {log.message}" for log in page]
             if len(page) < 200:
-                return lines
+                break
+        # the run states Prefect keeps hold the messages of failed tasks
+        runs = client.read_task_runs(limit=200) + client.read_flow_runs(limit=200)
+        lines += [f"{run.name} {run.state.message}" for run in runs if run.state and run.state.message]
+    return lines
 
 
 def test_the_planted_run_stored_the_good_rows_and_quarantined_the_bad(planted_run):
@@ -111,6 +115,7 @@ def test_no_planted_pii_in_the_logs_or_in_prefect(planted_run):
     assert scan_lines(lines) == []
     api_logs = _prefect_api_logs()
     assert any("failed after retries" in line for line in api_logs)
+    assert any("ingest-crm_export" in line and "SourceError" in line for line in api_logs)  # a failed state
     assert scan_lines(api_logs) == []
 
 
