@@ -57,9 +57,11 @@ def _print_reconciliation(recs) -> None:
     t.add_column("source", overflow="fold")  # the one column that gives way in a narrow terminal
     for c in ("read", "accepted", "duplicates", "quarantined", "status", "balanced"):
         t.add_column(c, no_wrap=True)
+    from voc.privacy import redact_pii
+
     errors = []
     for r in recs:
-        d = r if isinstance(r, dict) else r.as_dict()
+        d = redact_pii(r if isinstance(r, dict) else r.as_dict())  # names and errors can quote a file's data
         status = d["status"]
         if d.get("error"):
             errors.append((d["source"], str(d["error"])))
@@ -183,7 +185,9 @@ def run(
     _print_reconciliation(summary["reconciliation"])
     out.print(f"week {summary['week']}: exports in {Path(summary['exports'][0]).parent if summary['exports'] else '-'}")
     if summary["partial"]:
-        console.print(f"[yellow]partial week: source(s) failed: {', '.join(summary['failed_sources'])}")
+        from voc.privacy import redact_message
+
+        console.print(f"[yellow]partial week: source(s) failed: {redact_message(', '.join(summary['failed_sources']))}")
         raise typer.Exit(2)
 
 
@@ -304,11 +308,13 @@ def main() -> None:
     """Entry point: a :class:`~voc.errors.VocError` (a problem the user can fix) is one red line and exit 1;
     any other exception is a bug and shows its traceback."""
     from voc.errors import VocError
+    from voc.privacy import install_log_redaction, redact_message
 
+    install_log_redaction()
     try:
         app()
     except VocError as e:
-        console.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+        console.print(f"[red]error:[/red] {redact_message(str(e))}", highlight=False, soft_wrap=True)
         sys.exit(1)
 
 

@@ -9,6 +9,7 @@ run per week. ``pipelines/weekly.py`` and ``prefect.yaml`` point here.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, TypeVar
 
 from prefect import flow, get_run_logger, task
@@ -19,7 +20,10 @@ from voc import pipeline
 from voc.config import ExecutionConfig, PipelineConfig, load_config
 from voc.errors import ConfigError, SourceError
 from voc.ingest.run import Reconciliation
+from voc.privacy import install_log_redaction, redact_message
 from voc.weeks import last_complete_week, parse_week, week_range
+
+install_log_redaction()  # every log record of a process running these flows is redacted (voc.privacy)
 
 T = TypeVar("T")
 
@@ -49,6 +53,19 @@ def _retry_on_io(task_obj, task_run, state) -> bool:
     return False
 
 
+def _redacting_errors(fn: Callable[..., Reconciliation]) -> Callable[..., Reconciliation]:
+    """``fn`` whose SourceError messages are redacted: Prefect keeps a failed task's exception in its state."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> Reconciliation:
+        try:
+            return fn(*args)
+        except SourceError as e:  # its message names files and columns, which can hold personal data
+            raise SourceError(redact_message(str(e))) from None
+
+    return wrapper
+
+
 def _task_name(fn: Callable) -> str:
     return fn.__name__.strip("_").replace("_", "-")
 
@@ -57,7 +74,7 @@ class PrefectStageRunner:
     """A :class:`voc.pipeline.StageRunner` for a Prefect flow: a task per stage, source and chunk."""
 
     def ingest(self, source: str, fn: Callable[..., Reconciliation], *args: Any) -> Reconciliation:
-        ingest_task = task(fn, name="ingest-source", task_run_name=f"ingest-{source}", cache_policy=NO_CACHE,
+        ingest_task = task(_redacting_errors(fn), name="ingest-source", task_run_name=f"ingest-{source}", cache_policy=NO_CACHE,
                            retries=INGEST_RETRIES, retry_delay_seconds=INGEST_RETRY_DELAYS,
                            retry_condition_fn=_retry_on_io)
         state = ingest_task(*args, return_state=True)

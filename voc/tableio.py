@@ -36,9 +36,10 @@ def write_csv(df: pd.DataFrame, path: str | Path, sep: str = ",") -> None:
 
     pandas 3.1 on Python 3.11 leaves a field holding a bare ``\r`` unquoted, and every reader then splits
     the row there; quoting every text field (``csv.QUOTE_NONNUMERIC``) keeps ``\r``, ``\r\n``, ``\n`` and
-    U+2028 inside their field, so the file reads back with the same rows.
+    U+2028 inside their field, so the file reads back with the same rows. A text cell that a spreadsheet
+    would run as a formula gets a leading ``'`` (:func:`escape_formulas`, OWASP).
     """
-    df.to_csv(path, index=False, sep=sep, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC)
+    escape_formulas(df).to_csv(path, index=False, sep=sep, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC)
 
 
 def _write_jsonl(df: pd.DataFrame, path: Path) -> None:
@@ -72,6 +73,8 @@ class _AtomicPath:
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     """Write ``df`` by suffix; CSV/TSV in UTF-8 with BOM so Excel shows Thai. Atomic."""
+    from voc.export.writers import write_workbook
+
     path = Path(path)
     suffix = path.suffix.lower()
     with atomic_path(path) as tmp:
@@ -86,7 +89,7 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
         elif suffix == ".parquet":
             df.to_parquet(tmp, index=False)
         elif suffix == ".xlsx":
-            df.to_excel(tmp, index=False)
+            write_workbook(tmp, {"data": df})
         else:
             raise ValueError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READABLE)}")
     return path
@@ -130,3 +133,36 @@ def write_text_file_table(df: pd.DataFrame, path: str | Path) -> Path:
         else:
             df.to_parquet(tmp, index=False)
     return path
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula (OWASP CSV injection)."""
+
+
+def is_formula_like(value: object) -> bool:
+    """Whether a text cell would be read as a formula: it starts with a formula character and is no number."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return True
+    return False  # "-12.5", "+3": a number written as text is not a formula
+
+
+def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every formula-like text cell prefixed by ``'`` (OWASP), for CSV; numbers stay numbers."""
+    out = None
+    for col in df.columns:
+        values = df[col]
+        if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
+            continue
+        escaped = ["'" + v if is_formula_like(v) else v for v in values]
+        if any(a is not b for a, b in zip(escaped, values)):
+            if out is None:
+                out = df.copy()
+            out[col] = pd.Series(escaped, index=df.index, dtype=object)
+    renamed = {c: "'" + c for c in df.columns if is_formula_like(c)}
+    if renamed:
+        out = (df if out is None else out).rename(columns=renamed)
+    return df if out is None else out

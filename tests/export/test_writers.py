@@ -160,3 +160,79 @@ def test_rerun_replaces_files_instead_of_adding(week_data, tmp_path):
     first = write_exports(WEEK, week_data[0], tmp_path, ExportConfig())
     second = write_exports(WEEK, week_data[0], tmp_path, ExportConfig())
     assert first == second and len(list(tmp_path.iterdir())) == len(first)
+
+
+FORMULA_TEXTS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
+                 "\t=1+1", "\r=1+1"]
+
+
+def _formula_tables(week_data, texts=FORMULA_TEXTS) -> dict:
+    tables, _ = week_data
+    tables = {k: v.copy() for k, v in tables.items()}
+    tw = tables["topic_week"]
+    for i, text in enumerate(texts):
+        tw.loc[i % len(tw), "quote_1"] = text
+    tw.loc[0, "topic_label"] = "=1+1"
+    tw.loc[1, "top_terms"] = "@cmd, =x"
+    sw = tables["sentiment_week"]
+    sw.loc[0, "segment_value"] = "=IMPORTXML(\"http://evil.example\")"
+    sw.loc[1, "segment_value"] = "-12.5"  # a number written as text: not a formula, stays as it is
+    return tables
+
+
+def test_no_formula_cell_in_the_workbook_and_numbers_stay_numbers(week_data, tmp_path):
+    write_exports(WEEK, _formula_tables(week_data), tmp_path, ExportConfig(formats=["xlsx"]))
+    wb = load_workbook(next(tmp_path.glob("*.xlsx")))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    values = [c.value for c in cells]
+    assert "=1+1" in values and "@cmd, =x" in values  # kept as written, in string cells
+    numbers = [c for c in wb["topic_week"]["C"][1:] + wb["topic_week"]["D"][1:] if isinstance(c.value, (int, float))]
+    assert numbers and all(c.data_type == "n" for c in numbers)
+
+
+def test_csv_cells_that_read_as_formulas_get_a_leading_quote(week_data, tmp_path):
+    import csv
+
+    # a bare "\r" in a CSV field is a quoting matter of the CSV writer (the row would split); left out here
+    texts = [t for t in FORMULA_TEXTS if not t.startswith("\r")]
+    write_exports(WEEK, _formula_tables(week_data, texts), tmp_path, ExportConfig(formats=["csv"]))
+    cells = []
+    for f in tmp_path.glob("*.csv"):
+        with f.open(encoding="utf-8-sig", newline="") as fh:
+            cells += [c for row in csv.reader(fh) for c in row]
+
+    def is_number(c: str) -> bool:
+        try:
+            float(c)
+        except ValueError:
+            return False
+        return True
+
+    assert [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r")) and not is_number(c)] == []
+    assert "'=1+1" in cells and "'@cmd, =x" in cells and "'\t=1+1" in cells
+    assert "-12.5" in cells  # a number stays a number
+
+
+def test_escape_formulas_leaves_numbers_and_plain_text_alone():
+    from voc.export.writers import escape_formulas
+
+    df = pd.DataFrame({"n": [-1.5, 2.0], "t": ["=1+1", "ปกติ"], "s": ["+66", "-3"]})
+    out = escape_formulas(df)
+    assert out["n"].tolist() == [-1.5, 2.0]
+    assert out["t"].tolist() == ["'=1+1", "ปกติ"]
+    assert out["s"].tolist() == ["+66", "-3"]  # numbers written as text are numbers
+    assert df["t"].tolist() == ["=1+1", "ปกติ"]  # the input frame is not changed
+
+
+def test_tool_outputs_in_spreadsheet_formats_hold_no_live_formulas(tmp_path):
+    """`voc sentiment predict --output x.xlsx/.csv` and `voc text inspect` write through voc.tableio."""
+    from voc.tableio import write_table, write_text_file_table
+
+    df = pd.DataFrame({"text": ["=1+1", "@SUM(A1)", "ปกติ"], "p": [-0.5, 0.25, 1.0]})
+    write_table(df, tmp_path / "o.xlsx")
+    cells = [c for row in load_workbook(tmp_path / "o.xlsx").active.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"] and -0.5 in [c.value for c in cells]
+    for path in (write_table(df, tmp_path / "o.csv"), write_text_file_table(df, tmp_path / "t.csv")):
+        back = pd.read_csv(path, encoding="utf-8-sig")
+        assert back["text"].tolist() == ["'=1+1", "'@SUM(A1)", "ปกติ"] and back["p"].tolist() == [-0.5, 0.25, 1.0]

@@ -1,10 +1,16 @@
-"""PII redaction on a planted test set: recall per type and false positives on look-alike numbers."""
+"""PII redaction on a planted test set: recall per type and false positives on look-alike numbers.
+
+Two sets: the original planted set built here, and the wider labelled set of ``pii_cases.py`` (every
+separator, grouping, digit script and email form; dates, IPs, versions and order numbers that must stay).
+"""
 
 from __future__ import annotations
 
 import random
 
 import pytest
+
+from pii_cases import KINDS, cases, measure
 
 from voc.text.config import RedactConfig
 from voc.text.redact import is_luhn_valid, is_valid_thai_id, redact
@@ -220,3 +226,59 @@ def test_person_names_are_off_by_default_and_honorific_rule_when_on():
     out, types = redact(text, RedactConfig(person_names=True))
     assert types == ["PERSON"]
     assert "สมชาย" not in out and "คุณภาพ" in out
+
+
+_WIDE = measure(redact)
+
+
+def test_labelled_set_has_500_items_with_every_form():
+    items = cases()
+    assert len(items) >= 500
+    planted = [c for c in items if c.kind]
+    assert {c.kind for c in planted} == set(KINDS)
+    texts = " ".join(c.value for c in planted)
+    for form in ("\u00a0", "\n", "  ", "/", "+66 (0)", "๐", "０", "&#64;", "ตัวอย่าง.ไทย", "josé.müller", "สมชาย@", "+"):
+        assert form in texts, form
+    assert sum(c.kind is None for c in items) >= 200
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_wide_recall_at_least_99_percent_per_type(kind):
+    assert _WIDE["recall"][kind] >= 0.99, _WIDE["per_kind"][kind]["missed"]
+
+
+def test_wide_false_positives_at_most_1_percent():
+    assert _WIDE["false_positive_rate"] <= 0.01, _WIDE["false_positive_items"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("โทร ๐๘๑-๒๓๔-๕๖๗๘ นะ", "โทร <PHONE> นะ"),
+        ("０８１－２３４－５６７８", "<PHONE>"),
+        ("+66 (0)81 234 5678 ค่ะ", "<PHONE> ค่ะ"),
+        ("(+66) 81-234-5678 ok", "<PHONE> ok"),
+        ("ลูกค้าแจ้ง (0951854277) มา", "ลูกค้าแจ้ง (<PHONE>) มา"),
+        ("เบอร์ 081-234-\n5678 ครับ", "เบอร์ <PHONE> ครับ"),
+        ("0812345678 0898765432", "<PHONE> <PHONE>"),
+        ("เลขบัตร 1\u00a01037\u00a002071\u00a083\u00a08 ค่ะ", "เลขบัตร <THAI_ID> ค่ะ"),
+        ("card4111111111111111", "card<CARD>"),
+        ("josé.müller@firma.de แจ้งว่า", "<EMAIL> แจ้งว่า"),
+        ("ส่งมาที่abc@gmail.comนะคะ", "ส่งมาที่<EMAIL>นะคะ"),
+        ("สมชาย@example.com", "<EMAIL>"),
+        ("user@ตัวอย่าง.ไทยนะครับ", "<EMAIL>นะครับ"),
+        ("somchai&#64;gmail.com", "<EMAIL>"),
+    ],
+)
+def test_written_forms_are_redacted(text, expected):
+    assert redact(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["นัด 05-11-2026 9:30 นะคะ", "2026-11-05T09:30:00+07:00", "ราคา ๕๐๐ บาท", "IP 192.168.1.1 port 8080",
+     "เวลา 10.30-12.00 น.", "version 10.0.19045.3803", "รวม 1,234,567.89 บาท", "กรุงเทพฯ 10110",
+     "order #4111111111111112", "วันที่ ๕/๑๑/๒๕๖๙ เวลา ๙:๓๐"],
+)
+def test_look_alikes_stay_as_written(text):
+    assert redact(text) == (text, [])

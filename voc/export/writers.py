@@ -6,7 +6,6 @@ Every file is written to a temporary file in the same folder and moved into plac
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import tempfile
@@ -18,14 +17,10 @@ import pandas as pd
 
 from voc.export.config import ExportConfig
 from voc.export.report import render_report
-from voc.tableio import write_csv
+from voc.tableio import FORMULA_STARTS, escape_formulas, is_formula_like, write_csv  # noqa: F401 (re-exported)
 
 TABLE_ORDER = ("summary", "topic_week", "emerging_topics", "sentiment_week", "drivers", "data_quality")
 """Sheet order: the headline first, then what a PM reads next."""
-
-# Free-text cells: customer quotes and anything derived from customer words.
-_TEXT_COLUMNS = {"topic_label", "top_terms", "segment_value", "error", "data_note"}
-_JSON_TEXT_COLUMNS = {"quotes"}
 
 
 def write_exports(
@@ -70,35 +65,12 @@ def write_exports(
 
 
 def redact_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Copies of ``tables`` with personal data redacted from every free-text cell (last guard)."""
-    # Upstream text is already redacted; this catches anything that slipped past (a label or
-    # quote built from raw text, a rule added later), since exports leave the organisation.
-    from voc.text.redact import redact
+    """``tables`` with personal data redacted from every text cell (the last guard before files leave)."""
+    # Upstream text is already redacted; this catches anything that slipped past (a label, a segment
+    # value or a quote built from raw text, a rule added later), since exports leave the organisation.
+    from voc.privacy import redact_frame
 
-    def clean(v: object) -> object:
-        return redact(v)[0] if isinstance(v, str) and v else v
-
-    def clean_json(v: object) -> object:
-        if not isinstance(v, str) or not v:
-            return v
-        try:
-            items = json.loads(v)
-        except json.JSONDecodeError:
-            return clean(v)
-        if not isinstance(items, list):
-            return clean(v)
-        return json.dumps([clean(i) for i in items], ensure_ascii=False)
-
-    out = {}
-    for name, df in tables.items():
-        df = df.copy()
-        for col in df.columns:
-            if col in _JSON_TEXT_COLUMNS:
-                df[col] = df[col].map(clean_json)
-            elif col in _TEXT_COLUMNS or col.startswith("quote_"):
-                df[col] = df[col].map(clean)
-        out[name] = df
-    return out
+    return {name: redact_frame(df) for name, df in tables.items()}
 
 
 def write_workbook(path: str | Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -119,6 +91,7 @@ def write_workbook(path: str | Path, tables: dict[str, pd.DataFrame]) -> None:
         ws.append(list(df.columns))
         for row in df.itertuples(index=False):
             ws.append([_cell(v) for v in row])
+        _no_formulas(ws)
         for cell in ws[1]:
             cell.font, cell.fill = header_font, header_fill
         ws.freeze_panes = "A2"
@@ -139,6 +112,15 @@ def write_workbook(path: str | Path, tables: dict[str, pd.DataFrame]) -> None:
     if not wb.sheetnames:
         wb.create_sheet("empty")
     wb.save(path)
+
+
+def _no_formulas(ws) -> None:
+    """Make every text cell that openpyxl would write as a formula a plain string cell (never run)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" or is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True  # Excel keeps it text when the cell is edited
 
 
 def _number_format(col: str) -> str | None:

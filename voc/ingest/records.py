@@ -187,7 +187,8 @@ def quarantine_frame(entries: list[tuple[str, str, str]], ctx: MapContext) -> pd
             "source": ctx.source,
             "location": safe_text(loc),
             "reason": safe_text(reason),
-            "raw": redact(safe_text(raw[:10_000]))[0] if raw else "",
+            # redacted, then cut: no half card is kept
+            "raw": redact(safe_text(raw[:20_000]))[0][:10_000] if raw else "",
             "quarantined_at": now,
         }
         for loc, reason, raw in entries
@@ -320,10 +321,10 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: b
         for c in columns.metadata:
             v = row.get(c)
             meta[c] = None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+        text, pii = redact(text)  # before the cut: a card straddling it must not leave its first digits
         if len(text) > MAX_TEXT_CHARS:
-            meta["truncated_from_chars"] = len(text)
+            meta["truncated_from_chars"] = len(texts_l[k])
             text = text[:MAX_TEXT_CHARS]
-        text, pii = redact(text)
         if pii:
             meta["pii_redacted"] = pii
         src_id = ids[k]

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from voc.privacy import redact_frame
 from voc.schema import TABLES, Table, TableKind
 from voc.store.errors import StoreError, UndeclaredColumnError, UndeclaredTableError
 
@@ -45,6 +46,7 @@ def conform(table: Table, rows: pd.DataFrame) -> pd.DataFrame:
     (add it to the table's dict in voc/schema.py), as is a value that is not of its column's type.
     """
     extra = [str(c) for c in rows.columns if c not in table.columns]
+    rows = redact_frame(rows)  # the one PII guard on every stored string (voc.privacy)
     if extra:
         raise UndeclaredColumnError(
             f"table {table.name!r} has no column {', '.join(map(repr, extra))}: "

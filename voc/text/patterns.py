@@ -22,6 +22,20 @@ _LABEL = r"[A-Za-z0-9]++(?:-++[A-Za-z0-9]++)*+"
 EMAIL_RE = re.compile(
     rf"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*+@{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,}}(?![A-Za-z0-9])"
 )
+# The redactor's email: Unicode local parts (สมชาย@, josé.müller@), IDN domains (ตัวอย่าง.ไทย), and
+# an "@" written as an HTML entity or in full width. The local part starts only where a run of
+# such characters starts (the lookbehind), so a long run of letters with no "@" is read once.
+_PII_LOCAL_CHAR = r"\w\u0e00-\u0e7f\u0300-\u036f.%+'\-"
+_PII_LABEL = r"[\w\u0e00-\u0e7f\u0300-\u036f](?:[\w\u0e00-\u0e7f\u0300-\u036f-]*+)"
+PII_EMAIL_RE = re.compile(
+    rf"(?<![{_PII_LOCAL_CHAR}])(?P<local>[{_PII_LOCAL_CHAR}]{{1,128}}+)"
+    r"(?:@|\uff20|&#0*64;|&#[xX]0*40;|&commat;)"
+    rf"(?:{_PII_LABEL}\.)+"
+    r"(?:xn--[A-Za-z0-9-]+|[A-Za-z]{2,}(?![A-Za-z0-9-])|ไทย|คอม|[^\W\d_A-Za-z\u0e00-\u0e7f]{2,})",
+)
+PII_EMAIL_HINT_RE = re.compile(r"@|\uff20|&#0*64;|&#[xX]0*40;|&commat;")
+"""Cheap test: could the text hold an email at all?"""
+
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z0-9_.]*[A-Za-z0-9_]")
 HASHTAG_RE = re.compile(rf"(?<![\w#&])#[\w{THAI_CHARS}]+")
 

@@ -18,33 +18,57 @@ import functools
 import re
 
 from voc.text.config import RedactConfig
-from voc.text.patterns import EMAIL_RE, URL_RE
+from voc.text.patterns import PII_EMAIL_HINT_RE, PII_EMAIL_RE, URL_RE
 
 _DEFAULT = RedactConfig()
 
-_SEP = r"(?:[ ]?[-.][ ]?|[ ])?"  # one separator between digit groups: "-", ".", " ", " - "
-# Candidates are found by shape; ``_classify`` decides what they are by their digits.
-_NUMBER_RE = re.compile(
-    r"(?<![\d+])(?:"
-    # Thai ID written in its 1-4-5-2-1 groups
-    r"\d[- ]\d{4}[- ]\d{5}[- ]\d{2}[- ]\d"
-    # cards in 4-4-4-4(-3) or Amex 4-6-5 groups
-    r"|\d{4}(?:[- ]\d{4}){3}(?:[- ]?\d{1,3})?|\d{4}[- ]\d{6}[- ]\d{5}"
-    # international with a plus: +66 81 234 5678, +1 (415) 555-0100, +44 20 7946 0958
-    rf"|\+[1-9](?:{_SEP}\(?\d\)?){{7,14}}"
-    # Thai mobile (10 digits) and landline (9 digits) starting with 0, in any grouping
-    rf"|\(?0\d\)?(?:{_SEP}\(?\d\)?){{7,8}}"
-    # North American: (415) 555-0100, 415-555-0100 (separators required)
-    r"|\(?[2-9]\d{2}\)?[-. ]\d{3}[-. ]\d{4}"
-    # any other plain run long enough to be a card or an ID
-    r"|\d{13,19}"
-    r")(?!\d)"
+# Numbers are read on a "matching copy" of the text in which every character that can stand in a
+# number is folded to its ASCII form one for one (Thai and full-width digits, no-break and other
+# spaces, Unicode dashes, full-width + ( ) . /), so positions in the copy are positions in the text:
+# what is found is cut from the text as written, and numbers that are not PII keep their digits.
+_FOLD_CHARS = {
+    **{c: " " for c in "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u3000\t"},
+    **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"},
+    "\uff0b": "+", "\uff08": "(", "\uff09": ")", "\uff0e": ".", "\uff0f": "/",
+}
+_NEEDS_FOLD_RE = re.compile("(?![0-9])\\d|[" + "".join(_FOLD_CHARS) + "]")
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    import sys
+    import unicodedata
+
+    table = {ord(k): v for k, v in _FOLD_CHARS.items()}
+    for cp in range(0x80, min(sys.maxunicode, 0x1FFFF)):
+        d = unicodedata.decimal(chr(cp), None)
+        if d is not None:
+            table[cp] = str(d)
+    return table
+
+
+# Dates and IP addresses are masked in the matching copy before numbers are read, so that
+# "05-11-2026 9:30" is a date and a time, never a 9-digit landline.
+_DATE_RE = re.compile(
+    r"(?<![0-9])(?<![0-9][-./])(?:"
+    r"(?P<a>[0-9]{1,2})(?P<s1>[-./])(?P<b>[0-9]{1,2})(?P=s1)(?P<y>[0-9]{4}|[0-9]{2})"
+    r"|(?P<y2>[0-9]{4})(?P<s2>[-./])(?P<m2>[0-9]{1,2})(?P=s2)(?P<d2>[0-9]{1,2})"
+    r")(?![0-9])(?![-./][0-9])"
 )
-_LONG_RUN_RE = re.compile(r"(?<!\d)\d{13,19}(?!\d)")
-_NON_ASCII_DIGIT_RE = re.compile(r"(?![0-9])\d")
-_HAS_DIGITS_RE = re.compile(r"\d(?:\D{0,3}\d){6}")  # 7+ digits close together: worth a look
+_IP_RE = re.compile(r"(?<![0-9.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9]|\.[0-9])")
+# One separator between digit groups: up to two spaces, one or two of - . / ( ) and a line break,
+# in any mix ("081-234-5678", "081  234 5678", "0 2345 67890 12 3", "+66 (0)81 ...", "081-\n234").
+_SEP = r"(?=[ \-./()\r\n])[ ]{0,2}[-./()]{0,2}[ ]{0,2}(?:\r?\n[ ]{0,2}|\r[ ]{0,2})?"
+_CHAIN_RE = re.compile(
+    rf"(?<![0-9])(?<![0-9]\.)\(?(?P<plus>\+[ ]?)?\(?[0-9]+(?:{_SEP}[0-9]+)*"
+)
+_GROUP_RE = re.compile(r"[0-9]+")
+_LONG_RUN_RE = re.compile(r"(?<![0-9])[0-9]{13,19}(?![0-9])")
+_HAS_DIGITS_RE = re.compile(r"\d(?:\D{0,4}\d){6}")  # 7+ digits close together: worth a look
+_URL_HINT_RE = re.compile(r"://|www\.", re.IGNORECASE)  # URL_RE needs one of these: most "#" are hashtags
 _MOBILE_PREFIXES = "689"
-_LANDLINE_PREFIXES = "23457"
+_LANDLINE_PREFIXES = "234567"
+_MAX_DIGITS = 19
 
 
 def redact(text: str, config: RedactConfig | None = None) -> tuple[str, list[str]]:
@@ -59,24 +83,20 @@ def redact(text: str, config: RedactConfig | None = None) -> tuple[str, list[str
     if not cfg.enabled:
         return text, []
     found: set[str] = set()
-    if cfg.url_query and ("?" in text or "#" in text):
+    if cfg.url_query and ("?" in text or "#" in text) and _URL_HINT_RE.search(text):
         text = _cut_url_queries(text, found)
-    if cfg.email and "@" in text:
-        text = _sub_counting(EMAIL_RE, "<EMAIL>", "EMAIL", text, found)
-    if _HAS_DIGITS_RE.search(text):
-        if _NON_ASCII_DIGIT_RE.search(text):  # Thai or other digits: read them as 0-9
-            text = _NON_ASCII_DIGIT_RE.sub(lambda m: str(int(m.group())), text)
+    if cfg.email and PII_EMAIL_HINT_RE.search(text):
+        text = _redact_emails(text, found)
+    if (cfg.phone or cfg.thai_id or cfg.card) and _HAS_DIGITS_RE.search(text):
         text = _redact_numbers(text, cfg, found)
     if cfg.person_names:
         text = _redact_person_names(text, found)
-    return text, sorted(found)
+    return text, sorted(found) if found else []
 
 
-def _sub_counting(pattern: re.Pattern[str], placeholder: str, kind: str, text: str, found: set[str]) -> str:
-    out, n = pattern.subn(placeholder, text)
-    if n:
-        found.add(kind)
-    return out
+def might_hold_number(text: str) -> bool:
+    """Whether ``text`` has seven digits close enough together to be a phone, an ID or a card."""
+    return _HAS_DIGITS_RE.search(text) is not None
 
 
 def _cut_url_queries(text: str, found: set[str]) -> str:
@@ -91,49 +111,136 @@ def _cut_url_queries(text: str, found: set[str]) -> str:
     return URL_RE.sub(cut, text)
 
 
+def _is_thai(ch: str) -> bool:
+    return "\u0e00" <= ch <= "\u0e7f"
+
+
+def _redact_emails(text: str, found: set[str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        local = match.group("local")
+        # Thai writers glue an address to the word before it ("ส่งมาที่abc@gmail.com"): where Thai
+        # turns straight into Latin letters or digits the address starts; a Thai local part
+        # ("สมชาย@...", "สมชาย.k@...") is redacted whole.
+        keep = 0
+        for i in range(len(local) - 1, 0, -1):
+            if _is_thai(local[i - 1]) and local[i].isascii() and local[i].isalnum():
+                keep = i
+                break
+        found.add("EMAIL")
+        return local[:keep] + "<EMAIL>"
+
+    return PII_EMAIL_RE.sub(replace, text)
+
+
 def _redact_numbers(text: str, cfg: RedactConfig, found: set[str]) -> str:
-    def classify(match: re.Match[str]) -> str:
-        shape = match.group()
-        digits = "".join(ch for ch in shape if ch.isdigit())
-        kind = _number_kind(shape, digits, cfg)
-        if kind is None:
-            return shape
+    copy = text.translate(_fold_table()) if _NEEDS_FOLD_RE.search(text) else text
+    if "." in copy or "-" in copy or "/" in copy:
+        copy = _IP_RE.sub(lambda m: "#" * len(m.group()), copy)
+        copy = _DATE_RE.sub(lambda m: "#" * len(m.group()) if _is_date(m) else m.group(), copy)
+    spans: list[tuple[int, int, str]] = []
+    for chain in _CHAIN_RE.finditer(copy):
+        spans.extend(_chain_spans(chain, cfg))
+    # A shape the chain misses (a card glued to letters: "card4111...") still cannot pass: every
+    # 13-19 digit run that passes the ID checksum or Luhn goes, whatever its context.
+    if cfg.thai_id or cfg.card:
+        for run in _LONG_RUN_RE.finditer(copy):
+            if any(s < run.end() and run.start() < e for s, e, _ in spans):
+                continue
+            kind = _long_number_kind(run.group(), 1, [len(run.group())], cfg)
+            if kind:
+                spans.append((run.start(), run.end(), kind))
+    if not spans:
+        return text
+    spans.sort()
+    out, at = [], 0
+    for s, e, kind in spans:
+        out.append(text[at:s])
+        out.append(f"<{kind}>")
         found.add(kind)
-        return f"<{kind}>"
-
-    text = _NUMBER_RE.sub(classify, text)
-    # A phone-shaped match can hide a long run next to it; the final pass guarantees that no
-    # 13-19 digit run passing the ID checksum or Luhn is left.
-    if (cfg.thai_id or cfg.card) and _LONG_RUN_RE.search(text):
-        text = _LONG_RUN_RE.sub(classify, text)
-    return text
+        at = e
+    out.append(text[at:])
+    return "".join(out)
 
 
-def _number_kind(shape: str, digits: str, cfg: RedactConfig) -> str | None:
+def _is_date(m: re.Match[str]) -> bool:
+    if m.group("y2"):
+        year, month, day = int(m.group("y2")), int(m.group("m2")), int(m.group("d2"))
+        return (1900 <= year <= 2100 or 2400 <= year <= 2700) and 1 <= month <= 12 and 1 <= day <= 31
+    a, b, y = int(m.group("a")), int(m.group("b")), m.group("y")
+    if len(y) == 4 and not (1900 <= int(y) <= 2100 or 2400 <= int(y) <= 2700):
+        return False
+    return 1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12)
+
+
+def _chain_spans(chain: re.Match[str], cfg: RedactConfig) -> list[tuple[int, int, str]]:
+    """The PII inside one run of digit groups: at each group, the longest window that is PII."""
+    groups = [(g.start(), g.end(), g.group()) for g in _GROUP_RE.finditer(chain.group())]
+    base = chain.start()
+    total = sum(len(g) for _, _, g in groups)
+    if total < 7:
+        return []
+    plus = chain.group("plus") is not None
+    spans = []
+    i = 0
+    while i < len(groups):
+        best = None
+        n, lengths = 0, []
+        for j in range(i, len(groups)):
+            n += len(groups[j][2])
+            lengths.append(len(groups[j][2]))
+            if n > _MAX_DIGITS:
+                break
+            digits = "".join(g for _, _, g in groups[i : j + 1])
+            kind = _window_kind(digits, lengths, plus and i == 0, cfg)
+            if kind:
+                best = (j, kind)
+        if best is None:
+            i += 1
+            continue
+        j, kind = best
+        start, end = groups[i][0], groups[j][1]
+        if i == 0:  # the window at the chain's start takes its "+", and a "(" closed inside it
+            head = chain.group()[:start]
+            start = 0 if "(" not in head or ")" in chain.group()[start:end] else head.index("(") + 1
+        spans.append((base + start, base + end, kind))
+        i = j + 1
+    return spans
+
+
+def _window_kind(digits: str, lengths: list[int], after_plus: bool, cfg: RedactConfig) -> str | None:
     n = len(digits)
-    if cfg.thai_id and n == 13 and is_valid_thai_id(digits):
-        return "THAI_ID"
-    if cfg.card and 13 <= n <= 19 and is_luhn_valid(digits):
-        return "CARD"
+    if after_plus:  # +66 81 234 5678, +66 (0)81 ..., +1 (415) 555-0100
+        return "PHONE" if cfg.phone and 8 <= n <= 15 else None
+    if n >= 13:
+        return _long_number_kind(digits, len(lengths), lengths, cfg)
     if not cfg.phone:
         return None
-    if shape.startswith("+") or shape.startswith("(+"):
-        return "PHONE" if 8 <= n <= 15 else None
-    if digits[0] == "0":
+    if digits[0] == "0":  # a Thai number, however it is spaced out ("0 8 1 2 3 4 5 6 7 8" too)
         if n == 10 and digits[1] in _MOBILE_PREFIXES:
             return "PHONE"
         if n == 9 and digits[1] in _LANDLINE_PREFIXES:
             return "PHONE"
         return None
-    if n == 10 and not shape.isdigit() and _looks_north_american(shape):
+    if len(lengths) > 5:
+        return None
+    if n == 11 and digits.startswith("66") and digits[2] in _MOBILE_PREFIXES and len(lengths) > 1:
+        return "PHONE"  # 66 81 234 5678: the country code without its plus
+    # North American 415-555-0100 / (415) 555-0100 / 1-800-555-0100: exactly these groups.
+    if lengths == [3, 3, 4] and digits[0] in "23456789" and digits[3] in "23456789":
+        return "PHONE"
+    if lengths == [1, 3, 3, 4] and digits[0] == "1" and digits[1] in "23456789":
         return "PHONE"
     return None
 
 
-def _looks_north_american(shape: str) -> bool:
-    # 415-555-0100 / (415) 555-0100; plain digit runs and dates are not phones.
-    groups = re.findall(r"\d+", shape)
-    return [len(g) for g in groups] == [3, 3, 4]
+def _long_number_kind(digits: str, n_groups: int, lengths: list[int], cfg: RedactConfig) -> str | None:
+    n = len(digits)
+    if cfg.thai_id and n == 13 and n_groups <= 6 and is_valid_thai_id(digits):
+        return "THAI_ID"
+    # Cards are written in groups of three or more (4-4-4-4, 4-6-5, 4-4-4-4-3), the last may be short.
+    if cfg.card and 13 <= n <= 19 and n_groups <= 6 and all(k >= 3 for k in lengths[:-1]) and is_luhn_valid(digits):
+        return "CARD"
+    return None
 
 
 def is_valid_thai_id(digits: str) -> bool:

@@ -1,0 +1,171 @@
+"""The one guard on personal data: every string voc stores, exports, prints or logs passes through it.
+
+The text layer redacts customer text with the source's settings; this guard is the last line on every
+write path, whatever the string is (a metadata value, a segment, a source id, a file name in a
+location, a quarantine reason, a run-log error, a log record bound for Prefect). It uses the default
+recognizers of :func:`voc.text.redact.redact` (emails, phones, Thai IDs, cards, URL query strings),
+so a type switched off for the text layer is still kept out of the store, the exports and the logs.
+
+- :func:`redact_pii` takes any value: strings are redacted, lists and dicts are walked (keys too),
+  JSON text (``metadata``, ``segments``, quotes) is parsed, redacted and written back only if it changed.
+- :func:`redact_frame` guards a DataFrame before a store write or an export.
+- :class:`PiiLogFilter` / :func:`install_log_redaction` guard log records (voc's and Prefect's).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from typing import Any
+
+import pandas as pd
+
+KEY_COLUMNS = frozenset({"record_id", "author_key", "dedup_key", "duplicate_of", "near_dup_of", "run_id"})
+"""Columns of hex digests and run ids: made by voc, never personal, and left alone (a hex digest can
+hold a digit run that passes Luhn, and redacting it would break the joins)."""
+
+
+def redact_pii(value: Any) -> Any:
+    """``value`` with personal data replaced in every string it holds; other values as they are."""
+    if isinstance(value, str):
+        return _redact_text(value)
+    if isinstance(value, dict):
+        return {redact_pii(k) if isinstance(k, str) else k: redact_pii(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_pii(v) for v in value)
+    return value
+
+
+def redact_message(text: str) -> str:
+    """A message (an error, a console line, a log line) with personal data replaced."""
+    return _redact_text(text) if isinstance(text, str) else text
+
+
+def _redact_text(text: str) -> str:
+    if not text or not _may_hold_pii(text):
+        return text
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "[") and len(text) < 1_000_000:
+        redacted = _redact_json(text)
+        if redacted is not None:
+            return redacted
+    if len(text) <= 200:
+        return _redact_short(text)
+    return _redact_plain(text)
+
+
+def _may_hold_pii(text: str) -> bool:
+    """Cheap test that lets most strings (and most JSON) skip parsing and redaction altogether."""
+    from voc.text.patterns import PII_EMAIL_HINT_RE
+    from voc.text.redact import might_hold_number
+
+    return ("?" in text or "#" in text or "\\u" in text or might_hold_number(text)
+            or PII_EMAIL_HINT_RE.search(text) is not None)
+
+
+@functools.lru_cache(maxsize=65536)
+def _redact_short(text: str) -> str:
+    # Short strings repeat (segment values, labels, locations, reasons): remember their redaction.
+    return _redact_plain(text)
+
+
+def _redact_plain(text: str) -> str:
+    from voc.text.redact import redact
+
+    return redact(text)[0]
+
+
+def _redact_json(text: str) -> str | None:
+    """Redacted JSON text (valid JSON in, valid JSON out), or None if ``text`` is not JSON."""
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(obj, (dict, list)):
+        return None
+    clean = redact_pii(obj)
+    if clean == obj:
+        return text
+    compact = ", " not in text and ": " not in text
+    return json.dumps(clean, ensure_ascii=False, separators=(",", ":") if compact else None, default=str)
+
+
+def _is_text_column(series: pd.Series) -> bool:
+    return series.dtype == object or isinstance(series.dtype, pd.StringDtype) or str(series.dtype) == "str"
+
+
+def redact_frame(df: pd.DataFrame, skip: frozenset[str] = KEY_COLUMNS) -> pd.DataFrame:
+    """``df`` with personal data replaced in every text cell (JSON text stays valid JSON).
+
+    Columns in ``skip`` (hash keys, run ids) and non-text columns are kept as they are. Returns
+    ``df`` itself when nothing changed, else a copy.
+    """
+    out = None
+    for col in df.columns:
+        if col in skip or not _is_text_column(df[col]):
+            continue
+        values = df[col]
+        cleaned = [redact_pii(v) if isinstance(v, (str, dict, list, tuple)) else v for v in values]
+        if any(a is not b and a != b for a, b in zip(cleaned, values)):
+            if out is None:
+                out = df.copy()
+            out[col] = pd.Series(cleaned, index=df.index, dtype=values.dtype if values.dtype != object else object)
+    return df if out is None else out
+
+
+_RECORD_NAME_FIELDS = ("flow_run_name", "task_run_name", "flow_name", "task_name")
+
+
+class PiiLogFilter(logging.Filter):
+    """Replaces personal data in a log record's message, arguments and traceback; never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name in _RECORD_NAME_FIELDS:  # Prefect's run names, added to the record after it is made
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                setattr(record, name, redact_message(value))
+        if getattr(record, "_voc_redacted", False):
+            return True
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError, KeyError):  # arguments that do not fit the format: keep it as logged
+            message = str(record.msg)
+        record.msg = redact_message(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_message(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_message(record.stack_info)
+        record._voc_redacted = True
+        return True
+
+
+_FILTER = PiiLogFilter()
+GUARDED_LOGGERS = ("voc", "prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.engine",
+                   "prefect.flow_engine", "prefect.task_engine")
+
+
+def install_log_redaction() -> None:
+    """Guard every log record of this process: the filter on voc's and Prefect's loggers and handlers,
+    and on each new record (so child loggers and handlers added later are covered too). Idempotent."""
+    for name in GUARDED_LOGGERS + ("",):
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+        for handler in logger.handlers:
+            if _FILTER not in handler.filters:
+                handler.addFilter(_FILTER)
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "_voc_guard", False):
+        return
+
+    def guarded_factory(*args, **kwargs) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        _FILTER.filter(record)
+        return record
+
+    guarded_factory._voc_guard = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(guarded_factory)
