@@ -26,14 +26,25 @@ KEY_COLUMNS = frozenset({"record_id", "author_key", "dedup_key", "duplicate_of",
 hold a digit run that passes Luhn, and redacting it would break the joins)."""
 
 
-def redact_pii(value: Any) -> Any:
+MAX_DEPTH = 64
+"""Nesting deeper than this is redacted as its JSON text (walking it would exhaust the stack)."""
+
+
+def redact_pii(value: Any, _depth: int = 0) -> Any:
     """``value`` with personal data replaced in every string it holds; other values as they are."""
     if isinstance(value, str):
         return _redact_text(value)
+    if isinstance(value, (dict, list, tuple)) and _depth >= MAX_DEPTH:
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        except (RecursionError, ValueError):
+            return "<NESTED_TOO_DEEP>"
+        redacted = _redact_plain(text) if _may_hold_pii(text) else text
+        return value if redacted == text else redacted
     if isinstance(value, dict):
-        return {redact_pii(k) if isinstance(k, str) else k: redact_pii(v) for k, v in value.items()}
+        return {redact_pii(k) if isinstance(k, str) else k: redact_pii(v, _depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(redact_pii(v) for v in value)
+        return type(value)([redact_pii(v, _depth + 1) for v in value])
     return value
 
 

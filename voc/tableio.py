@@ -48,6 +48,25 @@ def _write_jsonl(df: pd.DataFrame, path: Path) -> None:
     Path(path).write_text(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"), encoding="utf-8")
 
 
+def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
+    """One plain sheet; a text cell that reads as a formula is a string cell, never run."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "data"
+    ws.append([str(c) for c in df.columns])
+    for row in df.itertuples(index=False):
+        ws.append([None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else
+                   (v.item() if hasattr(v, "item") else v) for v in row])
+    for cells in ws.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f" or is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+    wb.save(path)
+
+
 def atomic_path(path: Path):
     """Context manager giving a temp path beside ``path``, moved into place on success."""
     return _AtomicPath(path)
@@ -73,8 +92,6 @@ class _AtomicPath:
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     """Write ``df`` by suffix; CSV/TSV in UTF-8 with BOM so Excel shows Thai. Atomic."""
-    from voc.export.writers import write_workbook
-
     path = Path(path)
     suffix = path.suffix.lower()
     with atomic_path(path) as tmp:
@@ -89,7 +106,7 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
         elif suffix == ".parquet":
             df.to_parquet(tmp, index=False)
         elif suffix == ".xlsx":
-            write_workbook(tmp, {"data": df})
+            _write_xlsx(df, tmp)
         else:
             raise ValueError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READABLE)}")
     return path
