@@ -140,6 +140,9 @@ TOPIC_REGISTRY_COLUMNS: dict[str, str] = {
     "status": "VARCHAR",  # active | dormant | merged
     "merged_into": "VARCHAR",  # topic_id it was merged into; NULL if not merged
     "size_last_fit": "BIGINT",
+    "theme_id": "VARCHAR",  # the theme the registry places the topic in (G0001); NULL before themes
+    "theme_label": "VARCHAR",
+    "theme_label_source": "VARCHAR",  # auto | taxonomy
 }
 
 TOPIC_EVENT_COLUMNS: dict[str, str] = {
@@ -351,6 +354,7 @@ TABLES: dict[str, Table] = {
             ("iso_week", "channel", "language", "segment_field", "segment_value"),
             "iso_week",
         ),
+        Table("theme_week", "weekly", THEME_WEEK_COLUMNS, ("iso_week", "theme_id"), "iso_week"),
         Table("emerging_topics", "weekly", EMERGING_TOPICS_COLUMNS, ("iso_week", "topic_id"), "iso_week"),
         Table("drivers", "weekly", DRIVERS_COLUMNS, ("iso_week", "source", "topic_id"), "iso_week"),
         Table("data_quality", "weekly", DATA_QUALITY_COLUMNS, ("iso_week", "source"), "iso_week"),

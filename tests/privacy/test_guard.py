@@ -59,12 +59,11 @@ def test_every_store_write_is_guarded(tmp_path):
                                          "raw": json.dumps({"card": CARD}), "quarantined_at": pd.Timestamp.now(tz="UTC")}]))
         st.log_run(pd.DataFrame([{"run_id": "run", "source": "s", "status": "failed", "error": f"in/{EMAIL}: bad",
                                   "read": 0, "accepted": 0, "duplicates": 0, "quarantined": 0}]))
-        st.replace_week_rows("data_quality", "2026-W47", pd.DataFrame({"iso_week": ["2026-W47"],
+        st.replace_week("data_quality", "2026-W47", pd.DataFrame({"iso_week": ["2026-W47"],
                                                                        "error": [f"call {PHONE}"]}))
-        st.replace_table("topic_registry", pd.DataFrame({"topic_id": ["t1"], "label": [f"ติดต่อ {EMAIL}"]}))
-        st.append_rows("notes", pd.DataFrame({"note": [f"card {CARD}"]}))
+        st.replace_topic_registry(pd.DataFrame({"topic_id": ["t1"], "label": [f"ติดต่อ {EMAIL}"]}))
         dump = "\n".join(st.read_table(t).to_csv() for t in
-                         ("records", "quarantine", "run_log", "data_quality", "topic_registry", "notes"))
+                         ("records", "quarantine", "run_log", "data_quality", "topic_registry"))
         raw = st.read_table("quarantine")["raw"].iloc[0]
     for pii in (PHONE, EMAIL, CARD, "4111"):
         assert pii not in dump

@@ -122,7 +122,8 @@ def test_no_planted_pii_in_the_logs_or_in_prefect(planted_run):
 def test_the_card_straddling_the_text_cut_is_redacted(planted_run):
     work, _, _ = planted_run
     with open_store("duckdb", work / "voc.duckdb") as st:
-        long = st.read_table("records", "source = 'planted_reviews' AND length(text) >= 19000")
+        rec = st.read_table("records")
+        long = rec[(rec["source"] == "planted_reviews") & (rec["text"].str.len() >= 19000)]
     assert len(long) == 1
     text = long["text"].iloc[0]
     assert "<CARD>" in text and not find_planted(text) and "4556" not in text[-40:]
