@@ -49,25 +49,6 @@ POSTGRES = Dialect(
     list_param="= ANY(%s)",
 )
 
-# information_schema.columns.data_type of either database -> the declared spelling
-FROM_DATABASE = {
-    "varchar": "VARCHAR",
-    "text": "VARCHAR",
-    "character varying": "VARCHAR",
-    "double": "DOUBLE",
-    "double precision": "DOUBLE",
-    "real": "DOUBLE",
-    "float": "DOUBLE",
-    "numeric": "DOUBLE",
-    "bigint": "BIGINT",
-    "integer": "BIGINT",
-    "smallint": "BIGINT",
-    "boolean": "BOOLEAN",
-    "timestamp with time zone": "TIMESTAMPTZ",
-    "timestamptz": "TIMESTAMPTZ",
-}
-
-
 def q(name: str) -> str:
     """A quoted identifier."""
     return '"' + name.replace('"', '""') + '"'
@@ -177,14 +158,10 @@ def week_filter(weeks: list[str] | None, d: Dialect) -> tuple[str, list]:
 
 def records_missing(table: Table, d: Dialect, week_cond: str) -> str:
     return (
-        f"SELECT {column_list_records('r')} FROM records r "
+        f"SELECT {column_list(TABLES['records'], 'r')} FROM records r "
         f"WHERE NOT EXISTS (SELECT 1 FROM {q(table.name)} x WHERE x.record_id = r.record_id){week_cond} "
         f"ORDER BY r.created_at, r.record_id{d.text_order}"
     )
-
-
-def column_list_records(alias: str) -> str:
-    return ", ".join(f"{alias}.{q(c)}" for c in RECORD_COLUMNS)
 
 
 def enriched_types() -> dict[str, str]:
