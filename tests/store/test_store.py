@@ -172,7 +172,11 @@ def test_a_week_replacement_refuses_rows_of_other_weeks_and_repeated_keys(store)
 def test_every_weekly_table_of_a_real_week_fits_its_declaration(store):
     """The insight tables the pipeline builds, with the most quotes the config allows, store as they are."""
     from voc.insights.config import InsightsConfig
-    from voc.insights.synthetic import planted_records, planted_run_log, planted_topic_registry
+    from voc.insights.synthetic import (
+        planted_records,
+        planted_run_log,
+        planted_topic_registry,
+    )
     from voc.insights.tables import build_weekly_tables
     from voc.schema import TOPIC_WEEK_QUOTES, WEEKLY_TABLES
 

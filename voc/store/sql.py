@@ -6,8 +6,8 @@ reaches SQL: table and column names come from the declaration, values go as para
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from voc.schema import ENRICHED_COLUMNS, RECORD_COLUMNS, TABLES, Table
 
@@ -89,6 +89,8 @@ def select(table: Table, d: Dialect, column: str | None = None) -> str:
 
 
 def delete_week(table: Table, d: Dialect) -> str:
+    if table.week is None:
+        raise ValueError(f"table {table.name} has no week column")
     return f"DELETE FROM {q(table.name)} WHERE {q(table.week)} = {d.param}"
 
 
@@ -175,7 +177,7 @@ def enriched_types() -> dict[str, str]:
 
 def enriched_records(d: Dialect, week_cond: str) -> str:
     sources = {"records": "r", "record_text": "t", "record_sentiment": "s", "record_topics": "tp"}
-    owner = {}
+    owner: dict[str, str] = {}
     for name, alias in sources.items():
         for c in TABLES[name].columns:
             owner.setdefault(c, alias)
