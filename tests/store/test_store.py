@@ -267,3 +267,19 @@ def test_a_store_of_the_previous_version_gets_the_declared_columns(backend, tmp_
         st.replace_week("topic_week", "2026-W47", pd.DataFrame({"topic_id": ["T1"], "volume": [3], "share_pct": [1.0]}))
         assert st.weekly_table("topic_week", "2026-W47")["share_pct"].tolist() == [1.0]
         assert st.enriched_records(["2026-W47"])["record_id"].tolist() == ["old1", "r0", "r1"]
+
+
+def test_a_week_replacement_that_fails_midway_leaves_the_week_as_it_was(store, monkeypatch):
+    """The old rows are deleted and the new ones loaded in one transaction: a failed load undoes the delete."""
+    old = pd.DataFrame({"iso_week": ["2026-W47"] * 2, "topic_id": ["T1", "T2"], "volume": [3, 4]})
+    store.replace_week("topic_week", "2026-W47", old)
+
+    def load_fails(*args, **kwargs):
+        raise OSError("disk full")
+
+    # the bulk load each backend runs after deleting the week's rows
+    monkeypatch.setattr(store, "_insert" if hasattr(store, "con") else "_copy", load_fails)
+    with pytest.raises(OSError, match="disk full"):
+        store.replace_week("topic_week", "2026-W47", old.assign(volume=[5, 6]))
+    monkeypatch.undo()
+    assert sorted(store.weekly_table("topic_week", "2026-W47")["volume"]) == [3, 4]
