@@ -178,7 +178,7 @@ def test_every_weekly_table_of_a_real_week_fits_its_declaration(store):
         planted_topic_registry,
     )
     from voc.insights.tables import build_weekly_tables
-    from voc.schema import TOPIC_WEEK_QUOTES, WEEKLY_TABLES
+    from voc.schema import TABLES, TOPIC_WEEK_QUOTES, WEEKLY_TABLES
 
     week = "2026-W47"
     recs = planted_records(week, seed=3)
@@ -187,6 +187,8 @@ def test_every_weekly_table_of_a_real_week_fits_its_declaration(store):
     assert all(len(df) for df in tables.values())
     assert set(tables) <= set(WEEKLY_TABLES)
     for name, df in tables.items():
+        # a declared column no builder fills would be NULL in every row: drop it from the declaration
+        assert set(df.columns) == set(TABLES[name].columns), name
         store.replace_week(name, week, df)
         got = store.weekly_table(name, week)
         assert len(got) == len(df), name
@@ -283,3 +285,11 @@ def test_a_week_replacement_that_fails_midway_leaves_the_week_as_it_was(store, m
         store.replace_week("topic_week", "2026-W47", old.assign(volume=[5, 6]))
     monkeypatch.undo()
     assert sorted(store.weekly_table("topic_week", "2026-W47")["volume"]) == [3, 4]
+
+
+def test_the_topic_tables_are_declared_as_the_topic_stage_writes_them():
+    from voc.schema import TOPIC_EVENT_COLUMNS, TOPIC_REGISTRY_COLUMNS
+    from voc.topics.registry import EVENT_COLUMNS, REGISTRY_COLUMNS
+
+    assert REGISTRY_COLUMNS == list(TOPIC_REGISTRY_COLUMNS)
+    assert EVENT_COLUMNS + ["iso_week"] == list(TOPIC_EVENT_COLUMNS)  # the week is added when stored
