@@ -113,7 +113,10 @@ def parse_package() -> Parsed:
 
 
 def import_cycles(imports: list[Import]) -> list[list[str]]:
-    """Each strongly connected group of modules (more than one), as one cycle through it."""
+    """Each strongly connected group of modules (more than one), as one cycle through it.
+
+    Breaking the cycle shown may leave another in the same group; the test then shows that one.
+    """
     graph: dict[str, set[str]] = {}
     for imp in imports:
         if imp.importer != imp.target:

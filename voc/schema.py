@@ -8,8 +8,9 @@ the column (NULL in old rows) the next time it is opened.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from typing import Literal
 
 CHANNELS = ("review", "forum", "chat", "call_note", "survey", "social", "email")
 """Where a message came from. ``call_note`` is agent-written and kept whole."""

@@ -172,9 +172,13 @@ def test_a_week_replacement_refuses_rows_of_other_weeks_and_repeated_keys(store)
 def test_every_weekly_table_of_a_real_week_fits_its_declaration(store):
     """The insight tables the pipeline builds, with the most quotes the config allows, store as they are."""
     from voc.insights.config import InsightsConfig
-    from voc.insights.synthetic import planted_records, planted_run_log, planted_topic_registry
+    from voc.insights.synthetic import (
+        planted_records,
+        planted_run_log,
+        planted_topic_registry,
+    )
     from voc.insights.tables import build_weekly_tables
-    from voc.schema import TOPIC_WEEK_QUOTES, WEEKLY_TABLES
+    from voc.schema import TABLES, TOPIC_WEEK_QUOTES, WEEKLY_TABLES
 
     week = "2026-W47"
     recs = planted_records(week, seed=3)
@@ -183,6 +187,8 @@ def test_every_weekly_table_of_a_real_week_fits_its_declaration(store):
     assert all(len(df) for df in tables.values())
     assert set(tables) <= set(WEEKLY_TABLES)
     for name, df in tables.items():
+        # a declared column no builder fills would be NULL in every row: drop it from the declaration
+        assert set(df.columns) == set(TABLES[name].columns), name
         store.replace_week(name, week, df)
         got = store.weekly_table(name, week)
         assert len(got) == len(df), name
@@ -263,3 +269,27 @@ def test_a_store_of_the_previous_version_gets_the_declared_columns(backend, tmp_
         st.replace_week("topic_week", "2026-W47", pd.DataFrame({"topic_id": ["T1"], "volume": [3], "share_pct": [1.0]}))
         assert st.weekly_table("topic_week", "2026-W47")["share_pct"].tolist() == [1.0]
         assert st.enriched_records(["2026-W47"])["record_id"].tolist() == ["old1", "r0", "r1"]
+
+
+def test_a_week_replacement_that_fails_midway_leaves_the_week_as_it_was(store, monkeypatch):
+    """The old rows are deleted and the new ones loaded in one transaction: a failed load undoes the delete."""
+    old = pd.DataFrame({"iso_week": ["2026-W47"] * 2, "topic_id": ["T1", "T2"], "volume": [3, 4]})
+    store.replace_week("topic_week", "2026-W47", old)
+
+    def load_fails(*args, **kwargs):
+        raise OSError("disk full")
+
+    # the bulk load each backend runs after deleting the week's rows
+    monkeypatch.setattr(store, "_insert" if hasattr(store, "con") else "_copy", load_fails)
+    with pytest.raises(OSError, match="disk full"):
+        store.replace_week("topic_week", "2026-W47", old.assign(volume=[5, 6]))
+    monkeypatch.undo()
+    assert sorted(store.weekly_table("topic_week", "2026-W47")["volume"]) == [3, 4]
+
+
+def test_the_topic_tables_are_declared_as_the_topic_stage_writes_them():
+    from voc.schema import TOPIC_EVENT_COLUMNS, TOPIC_REGISTRY_COLUMNS
+    from voc.topics.registry import EVENT_COLUMNS, REGISTRY_COLUMNS
+
+    assert REGISTRY_COLUMNS == list(TOPIC_REGISTRY_COLUMNS)
+    assert EVENT_COLUMNS + ["iso_week"] == list(TOPIC_EVENT_COLUMNS)  # the week is added when stored

@@ -103,10 +103,10 @@ def _typed(table: str, col: str, sql_type: str, s: pd.Series) -> pd.Series:
     if sql_type == "BOOLEAN":
         if pd.api.types.is_bool_dtype(s.dtype):
             return s.astype("boolean")
-        values = [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v for v in s]
-        if any(not isinstance(v, (bool, np.bool_)) for v in values if v is not None):
+        cells = [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v for v in s]
+        if any(not isinstance(v, (bool, np.bool_)) for v in cells if v is not None):
             raise StoreError(f"{where} holds a value that is not true/false")
-        return pd.Series(values, dtype="boolean")
+        return pd.Series(cells, dtype="boolean")
     if sql_type == "TIMESTAMPTZ":
         try:
             return pd.to_datetime(s, utc=True).astype("datetime64[us, UTC]")

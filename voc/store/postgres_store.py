@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,12 +39,12 @@ def _copy_column(series: pd.Series, sql_type: str) -> list:
         values = pd.to_numeric(series, errors="coerce").astype("float64")
         # floats go over as their shortest exact text, so a value read back compares equal
         return [None if math.isnan(v) else v for v in values.tolist()]
-    values = series.astype(object).where(series.notna(), None).tolist()
+    cells = series.astype(object).where(series.notna(), None).tolist()
     if sql_type == "BIGINT":
-        return [None if v is None or v != v else int(v) for v in values]
+        return [None if v is None or v != v else int(v) for v in cells]
     if sql_type == "BOOLEAN":
-        return [None if v is None or v != v else bool(v) for v in values]
-    return [v if type(v) is str and "\x00" not in v else _pg_text(v) for v in values]
+        return [None if v is None or v != v else bool(v) for v in cells]
+    return [v if type(v) is str and "\x00" not in v else _pg_text(v) for v in cells]
 
 
 def _pg_text(value) -> str | None:

@@ -6,6 +6,7 @@ when a store is opened. A new backend subclasses ``voc.store.base.Store`` and is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from voc.registry import Registry
@@ -13,7 +14,10 @@ from voc.store.base import Store
 from voc.store.duckdb_store import DuckDBStore
 from voc.store.postgres_store import PostgresStore
 
-stores: Registry[type[Store]] = Registry("store")
+StoreFactory = Callable[..., Store]
+"""A store class: called with the backend's location (path or URL) and its options."""
+
+stores: Registry[StoreFactory] = Registry("store")
 """Store classes by backend name: ``duckdb`` (a file path), ``postgres`` (a SQLAlchemy URL)."""
 
 stores.register("duckdb")(DuckDBStore)

@@ -6,8 +6,8 @@ reaches SQL: table and column names come from the declaration, values go as para
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from voc.schema import ENRICHED_COLUMNS, RECORD_COLUMNS, TABLES, Table
 
@@ -49,25 +49,6 @@ POSTGRES = Dialect(
     list_param="= ANY(%s)",
 )
 
-# information_schema.columns.data_type of either database -> the declared spelling
-FROM_DATABASE = {
-    "varchar": "VARCHAR",
-    "text": "VARCHAR",
-    "character varying": "VARCHAR",
-    "double": "DOUBLE",
-    "double precision": "DOUBLE",
-    "real": "DOUBLE",
-    "float": "DOUBLE",
-    "numeric": "DOUBLE",
-    "bigint": "BIGINT",
-    "integer": "BIGINT",
-    "smallint": "BIGINT",
-    "boolean": "BOOLEAN",
-    "timestamp with time zone": "TIMESTAMPTZ",
-    "timestamptz": "TIMESTAMPTZ",
-}
-
-
 def q(name: str) -> str:
     """A quoted identifier."""
     return '"' + name.replace('"', '""') + '"'
@@ -108,6 +89,8 @@ def select(table: Table, d: Dialect, column: str | None = None) -> str:
 
 
 def delete_week(table: Table, d: Dialect) -> str:
+    if table.week is None:
+        raise ValueError(f"table {table.name} has no week column")
     return f"DELETE FROM {q(table.name)} WHERE {q(table.week)} = {d.param}"
 
 
@@ -177,14 +160,10 @@ def week_filter(weeks: list[str] | None, d: Dialect) -> tuple[str, list]:
 
 def records_missing(table: Table, d: Dialect, week_cond: str) -> str:
     return (
-        f"SELECT {column_list_records('r')} FROM records r "
+        f"SELECT {column_list(TABLES['records'], 'r')} FROM records r "
         f"WHERE NOT EXISTS (SELECT 1 FROM {q(table.name)} x WHERE x.record_id = r.record_id){week_cond} "
         f"ORDER BY r.created_at, r.record_id{d.text_order}"
     )
-
-
-def column_list_records(alias: str) -> str:
-    return ", ".join(f"{alias}.{q(c)}" for c in RECORD_COLUMNS)
 
 
 def enriched_types() -> dict[str, str]:
@@ -198,7 +177,7 @@ def enriched_types() -> dict[str, str]:
 
 def enriched_records(d: Dialect, week_cond: str) -> str:
     sources = {"records": "r", "record_text": "t", "record_sentiment": "s", "record_topics": "tp"}
-    owner = {}
+    owner: dict[str, str] = {}
     for name, alias in sources.items():
         for c in TABLES[name].columns:
             owner.setdefault(c, alias)
