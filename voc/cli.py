@@ -34,16 +34,17 @@ def _prefect_server():
 
     The one in ``PREFECT_API_URL`` (env or profile) when set; else a temporary local server that this
     command starts in its own process group and stops on exit, and that a watchdog stops if this
-    process is killed (:mod:`voc.server`).
+    process is killed (:mod:`voc.server`). Either way, what a killed run left behind is removed first.
     """
     from prefect.settings import PREFECT_API_URL
 
+    from voc.server import local_server, remove_stale_servers
+
+    remove_stale_servers()
     if PREFECT_API_URL.value():
         yield
         return
-    from voc.server import local_server
-
-    with local_server():
+    with local_server(services=False):  # one run needs the API only, not the scheduler
         yield
 
 
