@@ -277,16 +277,6 @@ def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunne
     return summary
 
 
-def run_weeks(config: PipelineConfig, store: Store, weeks: list[str], runner: StageRunner | None = None) -> list[dict]:
-    """Backfill: :func:`run_week` for each week, in order.
-
-    Every week reads its sources again, as its own weekly run would have: loading is idempotent
-    (upsert on ``record_id``), so nothing is stored twice, and each week gets its own run id, run-log
-    rows and ``data_quality`` counts. The text layer and sentiment only touch records not yet done.
-    """
-    return [run_week(config, store, w, runner) for w in weeks]
-
-
 __all__ = [
     "FAULT_ENV",
     "InProcessRunner",
@@ -298,7 +288,6 @@ __all__ = [
     "ingest_all",
     "open_pipeline_store",
     "run_week",
-    "run_weeks",
     "score_sentiment",
     "window_weeks",
     "write_weekly_tables",
