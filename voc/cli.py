@@ -28,6 +28,14 @@ def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
+def _check_store(cfg) -> None:
+    """Open and close the configured store, so a store in use fails in one line before a server starts."""
+    from voc import pipeline
+
+    with pipeline.open_pipeline_store(cfg):
+        pass
+
+
 @contextlib.contextmanager
 def _prefect_server():
     """The Prefect server this command's flow runs report to.
@@ -143,9 +151,10 @@ def run(
     from voc.config import load_config
     from voc.weeks import parse_week
 
-    load_config(config, set_)  # fail fast, before a Prefect server starts
+    cfg = load_config(config, set_)  # fail fast, before a Prefect server starts
     if week is not None:
         parse_week(week)
+    _check_store(cfg)
     with _prefect_server():
         from voc.flows import weekly_voc
 
@@ -169,8 +178,9 @@ def backfill(
     from voc.config import load_config
     from voc.weeks import week_range
 
-    load_config(config, set_)
+    cfg = load_config(config, set_)
     week_range(from_, to)
+    _check_store(cfg)
     with _prefect_server():
         from voc.flows import backfill_voc
 

@@ -191,3 +191,20 @@ def test_the_prefect_runner_retries_a_source_only_on_io_errors(prefect_harness, 
 
     assert ingest_each() == {"flaky": "ok", "bug": "KeyError", "config": "ConfigError"}
     assert attempts == {"flaky": 3, "bug": 1, "config": 1}
+
+
+def test_a_store_held_by_another_run_is_one_line_before_any_server_starts(tmp_path):
+    cfg = write_demo(tmp_path / "w", WEEK, n_weeks=3, total=200, seed=1)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(120)", str(tmp_path / "w" / "voc.duckdb")],
+                              stdout=subprocess.PIPE, text=True)  # another run holding the store
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        res = _voc(["run", "--config", str(cfg), "--week", WEEK], tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert res.returncode == 1 and len(lines) == 1, res.stderr
+    assert "lock" in lines[0] and "another voc run" in lines[0]
+    assert not list(tmp_path.glob("voc-server-*"))
