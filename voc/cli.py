@@ -28,22 +28,31 @@ def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
+def _check_store(cfg) -> None:
+    """Open and close the configured store, so a store in use fails in one line before a server starts."""
+    from voc import pipeline
+
+    with pipeline.open_pipeline_store(cfg):
+        pass
+
+
 @contextlib.contextmanager
 def _prefect_server():
     """The Prefect server this command's flow runs report to.
 
     The one in ``PREFECT_API_URL`` (env or profile) when set; else a temporary local server that this
     command starts in its own process group and stops on exit, and that a watchdog stops if this
-    process is killed (:mod:`voc.server`).
+    process is killed (:mod:`voc.server`). Either way, what a killed run left behind is removed first.
     """
     from prefect.settings import PREFECT_API_URL
 
+    from voc.server import local_server, remove_stale_servers
+
+    remove_stale_servers()
     if PREFECT_API_URL.value():
         yield
         return
-    from voc.server import local_server
-
-    with local_server():
+    with local_server(services=False):  # one run needs the API only, not the scheduler
         yield
 
 
@@ -177,7 +186,7 @@ def run(
     cfg = load_config(config, set_)  # fail fast, before a Prefect server starts
     if week is not None:
         parse_week(week)
-    _check_store_free(cfg)
+    _check_store(cfg)
     with _prefect_server():
         from voc.flows import weekly_voc
 
@@ -189,14 +198,6 @@ def run(
 
         console.print(f"[yellow]partial week: source(s) failed: {redact_message(', '.join(summary['failed_sources']))}")
         raise typer.Exit(2)
-
-
-def _check_store_free(cfg) -> None:
-    """A store another run holds is one line now, not a traceback after Prefect has started."""
-    if cfg.store.backend == "duckdb":
-        from voc.store.duckdb_store import ensure_store_free
-
-        ensure_store_free(cfg.store_path)
 
 
 @app.command()
@@ -211,8 +212,9 @@ def backfill(
     from voc.config import load_config
     from voc.weeks import week_range
 
-    _check_store_free(load_config(config, set_))
+    cfg = load_config(config, set_)
     week_range(from_, to)
+    _check_store(cfg)
     with _prefect_server():
         from voc.flows import backfill_voc
 

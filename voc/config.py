@@ -1,16 +1,20 @@
-"""Pipeline configuration: strict pydantic models for every YAML config, loaded explicitly."""
+"""Pipeline configuration: the strict pydantic model of a pipeline YAML, loaded explicitly.
+
+Reading YAML, ``--set`` overrides and validation messages are in :mod:`voc.configfile`, the bottom
+layer every config (pipeline, training) uses.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from voc.errors import ConfigError  # re-exported: `from voc.config import ConfigError` keeps working
+# re-exported, so `from voc.config import ConfigError, load_yaml_model` keeps working
+from voc.configfile import ConfigError, apply_overrides, format_validation_error, load_yaml_model, read_yaml
 from voc.export.config import ExportConfig
 from voc.ingest.config import Source
 from voc.insights.config import InsightsConfig
@@ -118,65 +122,6 @@ def _looks_like_path(value: str) -> bool:
     return value.startswith((".", "~", "$")) or "/" in value or os.sep in value
 
 
-def _set_dotted(data: dict, dotted: str, value: Any) -> None:
-    keys = dotted.split(".")
-    node = data
-    for k in keys[:-1]:
-        node = node.setdefault(k, {})
-        if not isinstance(node, dict):
-            raise ConfigError(f"--set {dotted}: {k} is not a section")
-    node[keys[-1]] = value
-
-
-def apply_overrides(data: dict, overrides: list[str] | None) -> dict:
-    """Apply ``key.sub=value`` overrides (values parsed as YAML scalars)."""
-    for item in overrides or []:
-        if "=" not in item:
-            raise ConfigError(f"--set {item!r}: expected KEY=VALUE, like sentiment.model=default")
-        key, raw = item.split("=", 1)
-        _set_dotted(data, key.strip(), yaml.safe_load(raw))
-    return data
-
-
-def format_validation_error(err: ValidationError, where: str) -> str:
-    lines = []
-    for e in err.errors():
-        loc = ".".join(str(p) for p in e["loc"])
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "extra_forbidden":
-            msg = "unknown key"
-        lines.append(f"{where}: {loc}: {msg}" if loc else f"{where}: {msg}")
-    return "\n".join(lines)
-
-
-def read_yaml(path: Path) -> dict:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: the top level must be a mapping of keys")
-    return data
-
-
-def load_yaml_model(path: str | Path, model_cls: type[BaseModel], what: str = "config",
-                    error_cls: type[Exception] = ConfigError):
-    """Read a YAML file and validate it as ``model_cls``; errors name the file and the key."""
-    path = Path(path)
-    try:
-        data = read_yaml(path)
-    except ConfigError as e:
-        raise error_cls(str(e).replace("config file not found", f"{what} not found")) from None
-    try:
-        return model_cls.model_validate(data)
-    except ValidationError as e:
-        raise error_cls(format_validation_error(e, str(path))) from None
-
-
 def load_config(path: str | Path, overrides: list[str] | None = None) -> PipelineConfig:
     """Read and validate a pipeline YAML; unknown keys are errors naming the key and file."""
     path = Path(path)
@@ -191,3 +136,7 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Pipelin
     if problems := source_path_problems(config.sources, config.base_dir):
         raise ConfigError("\n".join(f"{path}: {p}" for p in problems))
     return config
+
+
+__all__ = ["ConfigError", "ExecutionConfig", "IngestConfig", "PipelineConfig", "StoreConfig", "apply_overrides",
+           "format_validation_error", "load_config", "load_yaml_model", "read_yaml"]

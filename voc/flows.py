@@ -134,7 +134,12 @@ def weekly_voc(config_path: str, week: str | None = None, overrides: list[str] |
 
 @flow(name="voc-backfill", log_prints=True)
 def backfill_voc(config_path: str, first_week: str, last_week: str, overrides: list[str] | None = None) -> list[dict]:
-    """The weekly run for each week in order, each with its own run log and data-quality rows."""
+    """Backfill: the ``voc-week`` subflow (:func:`voc.pipeline.run_week`) for each week, in order.
+
+    Every week reads its sources again, as its own weekly run would have: loading is idempotent (upsert
+    on ``record_id``), so nothing is stored twice, and each week gets its own run id, run-log rows and
+    ``data_quality`` counts. The text layer and sentiment only touch records not done yet.
+    """
     config = load_config(config_path, overrides)
     weeks = week_range(first_week, last_week)
     run = week_flow(config)

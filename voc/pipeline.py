@@ -21,7 +21,7 @@ from typing import Any, Callable, Protocol, TypeVar
 import pandas as pd
 
 from voc.config import PipelineConfig
-from voc.errors import ConfigError, VocError
+from voc.errors import ConfigError, StoreError, VocError
 from voc.ingest.run import Reconciliation, ingest_source, new_run_id, record_failure
 from voc.schema import OUTLIER_TOPIC_ID
 from voc.store import Store, open_store
@@ -31,13 +31,26 @@ log = logging.getLogger("voc")
 T = TypeVar("T")
 
 def open_pipeline_store(config: PipelineConfig) -> Store:
-    """The configured store; a PostgreSQL URL comes from the environment variable the config names."""
+    """The configured store; a PostgreSQL URL comes from the environment variable the config names.
+
+    A store that cannot be opened (not a database, held by another run) is a :class:`StoreError`.
+    """
     if config.store.backend == "postgres":
         url = os.environ.get(config.store.url_env)
         if not url:
             raise ConfigError(f"store.backend is postgres but ${config.store.url_env} (the database URL) is not set")
-        return open_store("postgres", url, schema=config.store.schema_name)
-    return open_store(config.store.backend, config.store_path)
+        where, options = url, {"schema": config.store.schema_name}
+    else:
+        where, options = config.store_path, {}
+    try:
+        return open_store(config.store.backend, where, **options)
+    except StoreError:
+        raise
+    except (RuntimeError, OSError) as e:  # the backends' "cannot open store ..." errors
+        msg = str(e)
+        if "lock" in msg.lower():
+            msg += " (another voc run or command has it open: wait for it to finish, then retry)"
+        raise StoreError(msg) from None
 
 
 def window_weeks(week: str, n: int) -> list[str]:
@@ -277,16 +290,6 @@ def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunne
     return summary
 
 
-def run_weeks(config: PipelineConfig, store: Store, weeks: list[str], runner: StageRunner | None = None) -> list[dict]:
-    """Backfill: :func:`run_week` for each week, in order.
-
-    Every week reads its sources again, as its own weekly run would have: loading is idempotent
-    (upsert on ``record_id``), so nothing is stored twice, and each week gets its own run id, run-log
-    rows and ``data_quality`` counts. The text layer and sentiment only touch records not yet done.
-    """
-    return [run_week(config, store, w, runner) for w in weeks]
-
-
 __all__ = [
     "FAULT_ENV",
     "InProcessRunner",
@@ -298,7 +301,6 @@ __all__ = [
     "ingest_all",
     "open_pipeline_store",
     "run_week",
-    "run_weeks",
     "score_sentiment",
     "window_weeks",
     "write_weekly_tables",

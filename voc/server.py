@@ -103,7 +103,7 @@ def _stop_group(pgid: int, proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def local_server(home: Path | None = None, ui: bool = False,
+def local_server(home: Path | None = None, ui: bool = False, services: bool = True,
                  startup_timeout: float = STARTUP_TIMEOUT_S) -> Iterator[str]:
     """Start ``prefect server start`` on a free loopback port; yield its API URL; stop it on exit.
 
@@ -111,6 +111,8 @@ def local_server(home: Path | None = None, ui: bool = False,
         home: PREFECT_HOME of the server (its database and logs); None makes a temporary one,
             removed afterwards.
         ui: serve the Prefect UI too (``voc serve`` does; a one-off run does not need it).
+        services: run the server's background services (the scheduler that turns schedules into
+            runs, late-run marking...); a one-off run needs only the API, which starts faster.
         startup_timeout: seconds to wait for the server's health check.
 
     Inside the block ``PREFECT_API_URL`` points at the server, in this process (Prefect settings)
@@ -127,7 +129,7 @@ def local_server(home: Path | None = None, ui: bool = False,
     log_path = folder / "server.log"
     cmd = [sys.executable, "-m", "voc.server", "--watch", str(os.getpid()), "--",
            sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
-           "--no-background"]
+           "--no-background", *([] if services else ["--no-services"])]
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)

@@ -80,7 +80,7 @@ def test_the_package_never_imports_the_pipelines_folder():
 def test_backfill_gives_every_week_its_own_run_log_and_data_quality_counts(tmp_path, prefect_harness):
     from voc.cli import app
 
-    cfg = write_demo(tmp_path, WEEK, n_weeks=4, total=700, seed=13)
+    cfg = write_demo(tmp_path, WEEK, n_weeks=4, total=400, seed=13)
     res = CliRunner().invoke(app, ["backfill", "--config", str(cfg), "--from", BACKFILL[0], "--to", BACKFILL[-1]])
     assert res.exit_code == 0, res.output
     with open_store("duckdb", tmp_path / "voc.duckdb") as st:
@@ -156,3 +156,55 @@ def test_a_bug_shows_its_traceback(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "argv", ["voc", "run", "--config", str(tmp_path / "x.yaml")])
     with pytest.raises(KeyError, match="a bug"):
         main()
+
+
+def test_the_prefect_runner_retries_a_source_only_on_io_errors(prefect_harness, monkeypatch):
+    from prefect import flow
+
+    import voc.flows
+    from voc.errors import ConfigError
+    from voc.flows import PrefectStageRunner
+
+    monkeypatch.setattr(voc.flows, "INGEST_RETRY_DELAYS", [0, 0])
+    attempts: dict[str, int] = {}
+
+    def read(kind: str):
+        attempts[kind] = attempts.get(kind, 0) + 1
+        if kind == "flaky" and attempts[kind] < 3:
+            raise ConnectionResetError("the SFTP share dropped the connection")
+        if kind == "bug":
+            raise KeyError("text")
+        if kind == "config":
+            raise ConfigError("sources.0.columns: unknown key")
+        return pipeline.Reconciliation(source=kind, read=1, accepted=1)
+
+    @flow(name="voc-retry-test")
+    def ingest_each() -> dict:
+        runner = PrefectStageRunner()
+        out = {}
+        for kind in ("flaky", "bug", "config"):
+            try:
+                out[kind] = runner.ingest(kind, read, kind).status
+            except Exception as e:  # noqa: BLE001 - the flow reports what each source did
+                out[kind] = type(e).__name__
+        return out
+
+    assert ingest_each() == {"flaky": "ok", "bug": "KeyError", "config": "ConfigError"}
+    assert attempts == {"flaky": 3, "bug": 1, "config": 1}
+
+
+def test_a_store_held_by_another_run_is_one_line_before_any_server_starts(tmp_path):
+    cfg = write_demo(tmp_path / "w", WEEK, n_weeks=3, total=200, seed=1)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(120)", str(tmp_path / "w" / "voc.duckdb")],
+                              stdout=subprocess.PIPE, text=True)  # another run holding the store
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        res = _voc(["run", "--config", str(cfg), "--week", WEEK], tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert res.returncode == 1 and len(lines) == 1, res.stderr
+    assert "lock" in lines[0] and "another voc run" in lines[0]
+    assert not list(tmp_path.glob("voc-server-*"))
