@@ -201,8 +201,9 @@ def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: 
         _store_batch(pending, store, rec, load)
         _count_stored(store, rec, load)
     except SourceError as e:
-        if rec.read:
-            raise SourceError(f"{e} (after {rec.read} rows of the source were read and stored)") from None
+        if rec.read:  # e.g. the database went away mid-query: what was read is kept (a rerun upserts it)
+            _store_batch(pending, store, rec, load)
+            raise SourceError(f"{e} (after {rec.read} rows of the source, which stay stored)") from None
         raise
     except Exception as e:  # noqa: BLE001 - a bug must fail this source only, never the run
         log.debug("source %s: unexpected error", src.name, exc_info=True)
