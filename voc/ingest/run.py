@@ -16,6 +16,7 @@ import pandas as pd
 
 from voc.config import PipelineConfig
 from voc.ingest.config import ColumnMap, FileSource, SqlSource, TranscriptSource, links_outside
+from voc.ingest.encoding import EncodingError
 from voc.ingest.files import CHUNK_ROWS, RawRows, SourceError, expand_paths, iter_file, shown
 from voc.ingest.records import MapContext, MappedRows, map_rows_guarded, quarantine_all
 from voc.ingest.sql import iter_sql
@@ -101,7 +102,10 @@ def iter_source(src, config: PipelineConfig, chunk_rows: int = CHUNK_ROWS) -> It
             # one unreadable file (binary, undecodable, corrupt) is quarantined whole; the rest go on
             if isinstance(e, PermissionError):
                 raise SourceError(f"{where}: cannot read: permission denied") from None
-            msg = str(e) if where in str(e) else f"{where}: {type(e).__name__}: {str(e)[:200]}"
+            if isinstance(e, (SourceError, EncodingError, OSError)):  # voc's own words, or the OS's
+                msg = str(e) if where in str(e) else f"{where}: {str(e)[:200]}"
+            else:  # a parser's message may quote the file: name the error only
+                msg = f"{where}: {type(e).__name__} while reading it"
             yield SourcePart(RawRows(rejects=[(where, f"unreadable file: {msg}", "")], files=[where]), where, True)
 
 
