@@ -343,3 +343,9 @@ def test_a_streamed_file_is_decoded_as_what_it_is_past_its_first_block(tmp_path,
     assert rec_latin.quarantined == 1 and rec_latin.accepted == 0  # never stored as mojibake
     assert "does not decode as utf-8" in q["reason"].iloc[0]
     assert rec_long.accepted == 1
+
+
+def test_a_missing_column_error_lists_thai_header_names(tmp_path):
+    (tmp_path / "r.csv").write_text("รหัส,ข้อความ,วันที่\n1,ส่งของช้ามาก,2026-11-20\n", encoding="utf-8")
+    (rec,), _, _ = _run(tmp_path, "  - {name: s, path: r.csv, channel: review, columns: {text: text}}\n")
+    assert rec.status == "failed" and "the file has: ข้อความ, รหัส, วันที่" in rec.error
