@@ -322,3 +322,30 @@ def test_big_files_are_read_in_bounded_chunks(tmp_path):
     for path in (f, j):
         sizes = [c.read for c in iter_file(path, chunk_rows=1_000)]
         assert sizes == [1_000, 1_000, 345]
+
+
+def test_a_streamed_file_is_decoded_as_what_it_is_past_its_first_block(tmp_path, monkeypatch):
+    """The encoding is chosen on the first block, then checked over the whole file as it streams."""
+    import voc.ingest.encoding as encoding
+
+    monkeypatch.setattr(encoding, "SAMPLE_BYTES", 1024)
+    ascii_top = "id,text\n" + "".join(f"{i},hello number {i}\n" for i in range(200))
+    thai = tmp_path / "thai-late.csv"
+    thai.write_bytes((ascii_top + "999,ส่งของช้ามาก\n").encode("cp874"))
+    latin = tmp_path / "latin-late.csv"
+    latin.write_bytes(ascii_top.encode("utf-8") + "999,café crème\n".encode("latin-1"))
+    long_line = tmp_path / "long-line.csv"
+    long_line.write_text("id,text\n1," + "ก" * 2000 + "\n", encoding="utf-8")
+    (rec_thai, rec_latin, rec_long), rows, q = _run(tmp_path, "".join(
+        f"  - {{name: {p.stem.replace('-', '_')}, path: {p.name}, channel: review, columns: {{text: text}}}}\n"
+        for p in (thai, latin, long_line)))
+    assert rec_thai.accepted == 201 and "ส่งของช้ามาก" in set(rows["text"])
+    assert rec_latin.quarantined == 1 and rec_latin.accepted == 0  # never stored as mojibake
+    assert "does not decode as utf-8" in q["reason"].iloc[0]
+    assert rec_long.accepted == 1
+
+
+def test_a_missing_column_error_lists_thai_header_names(tmp_path):
+    (tmp_path / "r.csv").write_text("รหัส,ข้อความ,วันที่\n1,ส่งของช้ามาก,2026-11-20\n", encoding="utf-8")
+    (rec,), _, _ = _run(tmp_path, "  - {name: s, path: r.csv, channel: review, columns: {text: text}}\n")
+    assert rec.status == "failed" and "the file has: ข้อความ, รหัส, วันที่" in rec.error

@@ -129,11 +129,15 @@ SAMPLE_BYTES = 1 << 20
 
 
 def _cut_sample(head: bytes) -> bytes:
-    """``head`` cut where no character is split: after the last newline (even length for UTF-16)."""
+    """``head`` cut where no character is split (UTF-16: an even length; UTF-8: before a partial sequence)."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head[:4096].count(0) > 0.3 * min(len(head), 4096):
         return head[: len(head) - len(head) % 2]
-    cut = head.rfind(b"\n")
-    return head[: cut + 1] if cut > 0 else head
+    cut = len(head)
+    while cut > 0 and len(head) - cut < 3 and head[cut - 1] & 0xC0 == 0x80:  # continuation bytes
+        cut -= 1
+    if cut > 0 and head[cut - 1] >= 0xC0:  # the lead byte of the cut sequence
+        cut -= 1
+    return head[:cut]
 
 
 def _decodes_whole_file(path: Path, encoding: str) -> bool:
@@ -147,6 +151,23 @@ def _decodes_whole_file(path: Path, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _plausible_thai_file(path: Path) -> bool:
+    """True if all of ``path`` decodes as cp874 and reads as Thai, block by block (bounded memory)."""
+    non_ascii = thai = 0
+    decoder = codecs.getincrementaldecoder("cp874")()
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(128 * 1024):  # _plausible_thai reads at most 200,000 characters
+                text = decoder.decode(block)
+                if not _plausible_thai(text):
+                    return False
+                non_ascii += len(_NON_ASCII_RE.findall(text))
+                thai += len(_THAI_RE.findall(text))
+    except UnicodeDecodeError:
+        return False
+    return thai >= 0.95 * non_ascii
 
 
 def detect_file_encoding(path: Path, encoding: str = "auto", where: str | None = None) -> str:
@@ -163,10 +184,8 @@ def detect_file_encoding(path: Path, encoding: str = "auto", where: str | None =
     _, chosen = decode_bytes(_cut_sample(head), where, encoding)
     if _decodes_whole_file(path, chosen):
         return chosen
-    if encoding == "auto" and chosen == "utf-8" and _decodes_whole_file(path, "cp874"):
-        sample = head.decode("cp874", errors="replace")
-        if _thai_share_of_non_ascii(sample) >= 0.95 and _plausible_thai(sample):
-            return "cp874"
+    if encoding == "auto" and chosen == "utf-8" and _plausible_thai_file(path):
+        return "cp874"
     raise EncodingError(
         f"{where}: does not decode as {chosen} past its first MiB; "
         "save it as UTF-8 or set `encoding:` in the source config"

@@ -196,14 +196,17 @@ def quarantine_frame(entries: list[tuple[str, str, str]], ctx: MapContext) -> pd
     return pd.DataFrame(rows, columns=list(QUARANTINE_COLUMNS))
 
 
-_COLUMN_NAME_RE = re.compile(r"^[^\W\d][\w .()#/-]{0,39}$")
+def _looks_like_column_name(name: str) -> bool:
+    """Short, with a letter, no long number, no ``@``, not a sentence: ``review_text``, ``ข้อความ``."""
+    return (0 < len(name) <= 40 and "@" not in name and name.count(" ") <= 3
+            and not re.search(r"\d{5}", name) and any(ch.isalpha() for ch in name))
 
 
 def _header_hint(present: set) -> str:
     """The file's column names for an error message, unless they look like data (a file without a
     header row): file contents never go into an error."""
     names = sorted(safe_text(str(p)) for p in present)
-    if names and all(_COLUMN_NAME_RE.match(n) and "@" not in n for n in names):
+    if names and all(_looks_like_column_name(n) for n in names):
         return f"the file has: {', '.join(names[:20])}"
     return f"the first line holds {len(names)} fields that do not look like column names (is the header row missing?)"
 

@@ -12,10 +12,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pandas as pd
 
 from voc.config import PipelineConfig
 from voc.ingest.config import ColumnMap, FileSource, SqlSource, TranscriptSource, links_outside
+from voc.ingest.encoding import EncodingError
 from voc.ingest.files import CHUNK_ROWS, RawRows, SourceError, expand_paths, iter_file, shown
 from voc.ingest.records import MapContext, MappedRows, map_rows_guarded, quarantine_all
 from voc.ingest.sql import iter_sql
@@ -101,7 +103,10 @@ def iter_source(src, config: PipelineConfig, chunk_rows: int = CHUNK_ROWS) -> It
             # one unreadable file (binary, undecodable, corrupt) is quarantined whole; the rest go on
             if isinstance(e, PermissionError):
                 raise SourceError(f"{where}: cannot read: permission denied") from None
-            msg = str(e) if where in str(e) else f"{where}: {type(e).__name__}: {str(e)[:200]}"
+            if isinstance(e, (SourceError, EncodingError, OSError)):  # voc's own words, or the OS's
+                msg = str(e) if where in str(e) else f"{where}: {str(e)[:200]}"
+            else:  # a parser's message may quote the file: name the error only
+                msg = f"{where}: {type(e).__name__} while reading it"
             yield SourcePart(RawRows(rejects=[(where, f"unreadable file: {msg}", "")], files=[where]), where, True)
 
 
@@ -109,11 +114,43 @@ def source_columns(src) -> ColumnMap:
     return TRANSCRIPT_COLUMNS if isinstance(src, TranscriptSource) else src.columns
 
 
+class SeenIds:
+    """The record ids one load has stored, 12 bytes each (a record id is 24 hex digits): 12 MB for
+    a million rows, where a set of str would take ten times that."""
+
+    def __init__(self) -> None:
+        self._parts: list[np.ndarray] = []
+        self._all = np.empty(0, dtype="S12")
+
+    @staticmethod
+    def _pack(ids: pd.Series) -> np.ndarray:
+        return np.frombuffer(bytes.fromhex("".join(ids.tolist())), dtype="S12")
+
+    def contains(self, ids: pd.Series) -> np.ndarray:
+        if self._parts:
+            self._all = np.concatenate([self._all, *self._parts])
+            self._parts = []
+        return np.isin(self._pack(ids), self._all) if len(self._all) else np.zeros(len(ids), dtype=bool)
+
+    def add(self, ids: pd.Series) -> None:
+        self._parts.append(self._pack(ids))
+
+    def __len__(self) -> int:
+        return len(self._all) + sum(len(p) for p in self._parts)
+
+    def batches(self, size: int) -> Iterator[list[str]]:
+        """The ids as text, ``size`` at a time."""
+        everything = np.concatenate([self._all, *self._parts]) if self._parts else self._all
+        for start in range(0, len(everything), size):
+            # numpy's S12 drops trailing NUL bytes: pad them back
+            yield [b.ljust(12, b"\0").hex() for b in everything[start:start + size].tolist()]
+
+
 @dataclass
 class _Load:
     """What one load of a source has stored so far (the state kept across its chunks)."""
 
-    seen_ids: set = field(default_factory=set)  # record ids stored by this load: a later copy is a duplicate
+    seen_ids: SeenIds = field(default_factory=SeenIds)  # stored by this load: a later copy is a duplicate
     first_file: str | None = None  # the first file with rows: its missing columns fail the whole source
     bad_files: dict = field(default_factory=dict)  # later files missing a mapped column -> reason
 
@@ -146,12 +183,12 @@ def _store_batch(parts: list[MappedRows], store: Store, rec: Reconciliation, loa
         return
     records = pd.concat(records, ignore_index=True) if len(records) > 1 else records[0]
     ids = records["record_id"]
-    repeat = ids.duplicated(keep="first") | ids.isin(load.seen_ids)
+    repeat = ids.duplicated(keep="first").to_numpy() | load.seen_ids.contains(ids)
     rec.duplicates += int(repeat.sum())
     records = records[~repeat]
     if records.empty:
         return
-    load.seen_ids.update(records["record_id"])
+    load.seen_ids.add(records["record_id"])
     res = store.upsert_records(records)
     rec.new += res.new
     store.mark_duplicates(records["dedup_key"].tolist())
@@ -160,10 +197,9 @@ def _store_batch(parts: list[MappedRows], store: Store, rec: Reconciliation, loa
 def _count_stored(store: Store, rec: Reconciliation, load: _Load) -> None:
     """Split the stored records into accepted and duplicates once the whole load is in: a record of a
     later chunk can make one of an earlier chunk the duplicate (same text, author and day, earlier time)."""
-    if load.seen_ids:
-        d = store.count_duplicates(list(load.seen_ids))
-        rec.duplicates += d
-        rec.accepted += len(load.seen_ids) - d
+    d = sum(store.count_duplicates(ids) for ids in load.seen_ids.batches(CHUNK_ROWS))
+    rec.duplicates += d
+    rec.accepted += len(load.seen_ids) - d
 
 
 def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: str | None = None,
@@ -204,8 +240,9 @@ def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: 
         _store_batch(pending, store, rec, load)
         _count_stored(store, rec, load)
     except SourceError as e:
-        if rec.read:
-            raise SourceError(f"{e} (after {rec.read} rows of the source were read and stored)") from None
+        if rec.read:  # e.g. the database went away mid-query: what was read is kept (a rerun upserts it)
+            _store_batch(pending, store, rec, load)
+            raise SourceError(f"{e} (after {rec.read} rows of the source, which stay stored)") from None
         raise
     except Exception as e:  # noqa: BLE001 - a bug must fail this source only, never the run
         log.debug("source %s: unexpected error", src.name, exc_info=True)
