@@ -190,3 +190,13 @@ def test_json_conversation_with_an_unknown_speaker_keeps_customer_turns(tmp_path
     rec, rows, _ = _load(tmp_path, {"c.jsonl": json.dumps(conv, ensure_ascii=False) + "\n"}, "json")
     assert rec.accepted == 1 and rows.iloc[0]["text"] == "จ่ายเงินแล้วแต่สถานะไม่เปลี่ยน"
     assert "812345678" not in rows.iloc[0]["metadata"]
+
+
+def test_windows_and_old_mac_line_ends_and_u2028_inside_a_message(tmp_path):
+    body = "# id: {id}\n# time: 2026-11-20 09:00\nAgent: สวัสดีค่ะ\nCustomer: {id} line one\u2028still line one\nAgent: ok\n"
+    files = {"crlf.txt": body.format(id="w1").replace("\n", "\r\n"), "cr.txt": body.format(id="m1").replace("\n", "\r")}
+    rec, rows, _ = _load(tmp_path, files, "text")
+    # one turn each (the record layer then drops U+2028 with the other invisible characters)
+    assert rec.accepted == 2 and sorted(t.replace("\u2028", "") for t in rows["text"]) == [
+        "m1 line onestill line one", "w1 line onestill line one"]
+    assert all(json.loads(m)["turns"] == 3 for m in rows["metadata"])

@@ -310,12 +310,17 @@ def _numeric_date_parts(parts: pd.DataFrame, rules: DateRules) -> pd.Series:
     return local.dt.tz_localize(rules.tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
 
 
+_EPOCH_TEXT_RE = re.compile(r"^\s*[1-9](?:\d{8,9}|\d{11,12})(?:\.\d+)?\s*$")  # no epoch starts with 0
+
+
 def _read_epochs_fast(values: pd.Series, rules: DateRules, out: pd.Series, done: pd.Series) -> None:
-    """Epoch seconds or milliseconds held as numbers, in bulk."""
-    numeric = ~done & values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    """Epoch seconds or milliseconds (numbers, or digit strings as CSV holds them), in bulk."""
+    numeric = ~done & values.map(lambda v: (isinstance(v, (int, float)) and not isinstance(v, bool))
+                                 or (isinstance(v, str) and _EPOCH_TEXT_RE.match(v) is not None))
     if not numeric.any():
         return
-    n = pd.to_numeric(values[numeric], errors="coerce").astype(float)
+    n = pd.to_numeric(values[numeric].map(lambda v: v.strip() if isinstance(v, str) else v),
+                      errors="coerce").astype(float)
     seconds = n.where(~n.abs().between(1e11, 1e14, inclusive="left"), n / 1000.0)
     ok = seconds.abs().between(1e8, 5e9, inclusive="left")
     if not ok.any():

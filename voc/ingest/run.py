@@ -281,8 +281,10 @@ def record_failure(store: Store, run_id: str, source: str, error: str, week: str
 def adhoc_source_name(path: Path) -> str:
     """The source name of an ad hoc file: its stem plus a hash of its full path, so two ``export.csv``
     from different folders are two sources and never overwrite each other's records."""
+    from voc.text.redact import redact
+
     resolved = str(Path(path).resolve())
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(path).stem).strip("_.") or "file"
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", redact(Path(path).stem)[0]).strip("_.") or "file"
     return f"{stem[:40]}-{hashlib.sha1(resolved.encode('utf-8')).hexdigest()[:8]}"
 
 

@@ -47,6 +47,7 @@ _PREFIX_RE = re.compile(
     r"(?P<speaker>[^:：\n]{1,40}?)\s*[:：]\s?(?P<text>.*)$"
 )
 _HEADER_RE = re.compile(r"^\s*#\s*(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*?)\s*$")
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _SEPARATOR_RE = re.compile(r"^\s*-{3,}\s*$")
 _PHONE_LABEL_RE = re.compile(r"^\+?[\d\s\-().]{8,24}$")
 _DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -153,9 +154,8 @@ def _json_objects(path: Path, text: str, out: RawRows):
             return
         except json.JSONDecodeError:
             pass  # fall through: JSONL
-    # split on newlines only: U+2028 inside a JSON string is text, not a line break
-    for i, line in enumerate(text.split("\n"), start=1):
-        line = line.rstrip("\r")
+    # split on \n, \r\n or \r only: U+2028 inside a JSON string is text, not a line break
+    for i, line in enumerate(_LINE_BREAK_RE.split(text), start=1):
         if not line.strip():
             continue
         try:
@@ -299,8 +299,8 @@ def _starts_new(conv: _Conversation, turn: _Turn, src: TranscriptSource) -> bool
 
 
 def _read_text_conversations(path: Path, text: str, src: TranscriptSource, out: RawRows) -> None:
-    # split on newlines only: U+2028 or a form feed inside a message is text, not a new line
-    lines = [line.rstrip("\r") for line in text.split("\n")]
+    # split on \n, \r\n or \r only: U+2028 or a form feed inside a message is text, not a new line
+    lines = _LINE_BREAK_RE.split(text)
     speakers = _speaker_labels(lines, src)
     kinds: list[tuple[str, object]] = []
     for line in lines:
