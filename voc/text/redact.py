@@ -64,7 +64,8 @@ _CHAIN_RE = re.compile(
 )
 _GROUP_RE = re.compile(r"[0-9]+")
 _LONG_RUN_RE = re.compile(r"(?<![0-9])[0-9]{13,19}(?![0-9])")
-_HAS_DIGITS_RE = re.compile(r"\d(?:\D{0,4}\d){6}")  # 7+ digits close together: worth a look
+DIGIT_CLUSTER_RE = re.compile(r"\d(?:\D{0,4}\d){6}")
+"""Seven digits close together (any script): a text without them holds no phone, ID or card."""
 _URL_HINT_RE = re.compile(r"://|www\.", re.IGNORECASE)  # URL_RE needs one of these: most "#" are hashtags
 _MOBILE_PREFIXES = "689"
 _LANDLINE_PREFIXES = "234567"
@@ -87,16 +88,11 @@ def redact(text: str, config: RedactConfig | None = None) -> tuple[str, list[str
         text = _cut_url_queries(text, found)
     if cfg.email and PII_EMAIL_HINT_RE.search(text):
         text = _redact_emails(text, found)
-    if (cfg.phone or cfg.thai_id or cfg.card) and _HAS_DIGITS_RE.search(text):
+    if (cfg.phone or cfg.thai_id or cfg.card) and DIGIT_CLUSTER_RE.search(text):
         text = _redact_numbers(text, cfg, found)
     if cfg.person_names:
         text = _redact_person_names(text, found)
     return text, sorted(found) if found else []
-
-
-def might_hold_number(text: str) -> bool:
-    """Whether ``text`` has seven digits close enough together to be a phone, an ID or a card."""
-    return _HAS_DIGITS_RE.search(text) is not None
 
 
 def _cut_url_queries(text: str, found: set[str]) -> str:
