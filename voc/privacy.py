@@ -107,7 +107,7 @@ def redact_frame(df: pd.DataFrame, skip: frozenset[str] = KEY_COLUMNS) -> pd.Dat
         values = df[col].tolist()
         changed = {}
         for i, v in enumerate(values):
-            if (type(v) is str and hint(v)) or isinstance(v, (dict, list, tuple)):  # noqa: E721  (str only)
+            if (type(v) is str and hint(v)) or isinstance(v, (dict, list, tuple)):  # exactly str: no subclass surprises
                 new = redact_pii(v)
                 if new != v:
                     changed[i] = new

@@ -53,7 +53,7 @@ def write_exports(
         if "csv" in config.formats:
             # utf-8-sig writes the BOM that makes Excel read the file as UTF-8 (Thai intact).
             written.append(_atomic(out_dir / f"{name}.csv",
-                                   lambda p, df=escape_formulas(df): df.to_csv(p, index=False, encoding="utf-8-sig")))
+                                   lambda p, df=df: escape_formulas(df).to_csv(p, index=False, encoding="utf-8-sig")))
     if "xlsx" in config.formats:
         written.append(_atomic(out_dir / f"voc-{week}.xlsx",
                                lambda p: write_workbook(p, {n: safe[n] for n in names})))

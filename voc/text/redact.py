@@ -15,6 +15,7 @@ a title and still hits nicknames that are ordinary words.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from voc.text.config import RedactConfig
@@ -172,7 +173,7 @@ def _is_date(m: re.Match[str]) -> bool:
 def _chain_spans(chain: re.Match[str], cfg: RedactConfig) -> list[tuple[int, int, str]]:
     """The PII inside one run of digit groups: at each group, the longest window that is PII."""
     groups = [(g.start(), g.end(), g.group()) for g in _GROUP_RE.finditer(chain.group())]
-    seps = [chain.group()[a[1] : b[0]] for a, b in zip(groups, groups[1:])]
+    seps = [chain.group()[a[1] : b[0]] for a, b in itertools.pairwise(groups)]
     base = chain.start()
     total = sum(len(g) for _, _, g in groups)
     if total < 7:
