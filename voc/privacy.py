@@ -82,7 +82,10 @@ def _redact_json(text: str) -> str | None:
         return None
     if not isinstance(obj, (dict, list)):
         return None
-    clean = redact_pii(obj)
+    try:
+        clean = redact_pii(obj)
+    except RecursionError:  # nested deeper than Python walks: redact it as plain text
+        return None
     if clean == obj:
         return text
     compact = ", " not in text and ": " not in text
@@ -107,7 +110,7 @@ def redact_frame(df: pd.DataFrame, skip: frozenset[str] = KEY_COLUMNS) -> pd.Dat
         values = df[col].tolist()
         changed = {}
         for i, v in enumerate(values):
-            if (type(v) is str and hint(v)) or isinstance(v, (dict, list, tuple)):  # exactly str: no subclass surprises
+            if (isinstance(v, str) and hint(v)) or isinstance(v, (dict, list, tuple)):
                 new = redact_pii(v)
                 if new != v:
                     changed[i] = new
