@@ -21,6 +21,8 @@ from typing import Any
 
 import pandas as pd
 
+from voc.text.redact import DIGIT_CLUSTER_RE, redact
+
 KEY_COLUMNS = frozenset({"record_id", "author_key", "dedup_key", "duplicate_of", "near_dup_of", "run_id"})
 """Columns of hex digests and run ids: made by voc, never personal, and left alone (a hex digest can
 hold a digit run that passes Luhn, and redacting it would break the joins)."""
@@ -67,12 +69,10 @@ def _redact_text(text: str) -> str:
 
 
 def _may_hold_pii(text: str) -> bool:
-    """Cheap test that lets most strings (and most JSON) skip parsing and redaction altogether."""
-    from voc.text.patterns import PII_EMAIL_HINT_RE
-    from voc.text.redact import might_hold_number
-
-    return ("?" in text or "#" in text or "\\u" in text or might_hold_number(text)
-            or PII_EMAIL_HINT_RE.search(text) is not None)
+    """Cheap test that lets most strings (and most JSON) skip parsing and redaction altogether: a URL
+    query ("?", "#"), an email's "@" in any spelling, a JSON escape, or seven digits close together."""
+    return ("?" in text or "#" in text or "@" in text or "&" in text or "\uff20" in text or "\\u" in text
+            or DIGIT_CLUSTER_RE.search(text) is not None)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -82,8 +82,6 @@ def _redact_short(text: str) -> str:
 
 
 def _redact_plain(text: str) -> str:
-    from voc.text.redact import redact
-
     return redact(text)[0]
 
 
@@ -95,7 +93,10 @@ def _redact_json(text: str) -> str | None:
         return None
     if not isinstance(obj, (dict, list)):
         return None
-    clean = redact_pii(obj)
+    try:
+        clean = redact_pii(obj)
+    except RecursionError:  # nested deeper than Python walks: redact it as plain text
+        return None
     if clean == obj:
         return text
     compact = ", " not in text and ": " not in text
@@ -113,15 +114,24 @@ def redact_frame(df: pd.DataFrame, skip: frozenset[str] = KEY_COLUMNS) -> pd.Dat
     ``df`` itself when nothing changed, else a copy.
     """
     out = None
+    hint = _may_hold_pii
     for col in df.columns:
         if col in skip or not _is_text_column(df[col]):
             continue
-        values = df[col]
-        cleaned = [redact_pii(v) if isinstance(v, (str, dict, list, tuple)) else v for v in values]
-        if any(a is not b and a != b for a, b in zip(cleaned, values)):
+        values = df[col].tolist()
+        changed = {}
+        for i, v in enumerate(values):
+            if (isinstance(v, str) and hint(v)) or isinstance(v, (dict, list, tuple)):
+                new = redact_pii(v)
+                if new != v:
+                    changed[i] = new
+        if changed:
+            for i, new in changed.items():
+                values[i] = new
             if out is None:
                 out = df.copy()
-            out[col] = pd.Series(cleaned, index=df.index, dtype=values.dtype if values.dtype != object else object)
+            dtype = df[col].dtype
+            out[col] = pd.Series(values, index=df.index, dtype=object if dtype == object else dtype)
     return df if out is None else out
 
 

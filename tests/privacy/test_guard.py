@@ -90,7 +90,7 @@ def test_installed_guard_covers_loggers_created_later(caplog):
     install_log_redaction()  # idempotent
     with caplog.at_level(logging.INFO):
         logging.getLogger("voc.some.new.module").info("โทร %s", PHONE)
-        logging.getLogger("prefect.task_runs").warning("mail %s", EMAIL)
+        logging.getLogger("prefect.some_module").warning("mail %s", EMAIL)
     assert [r.getMessage() for r in caplog.records] == ["โทร <PHONE>", "mail <EMAIL>"]
 
 
@@ -99,3 +99,10 @@ def test_a_record_whose_arguments_do_not_fit_is_kept(bad):
     record = logging.LogRecord("voc", logging.INFO, __file__, 1, bad + " " + PHONE, ("x", "y"), None)
     assert PiiLogFilter().filter(record)
     assert PHONE not in record.getMessage()
+
+
+def test_deeply_nested_json_is_still_redacted_as_text():
+    deep = "[" * 5000 + f'"{PHONE}"' + "]" * 5000
+    assert PHONE not in redact_pii(deep)
+    deep_obj = "[" * 900 + f'"{EMAIL}"' + "]" * 900
+    assert EMAIL not in redact_pii(deep_obj)

@@ -7,7 +7,15 @@ import csv
 import logging
 
 import pytest
-from planted import FORMULAS, find_planted, plant_into_config, planted_values, scan_exports, scan_lines, scan_store
+from planted import (
+    FORMULAS,
+    find_planted,
+    plant_into_config,
+    planted_values,
+    scan_exports,
+    scan_lines,
+    scan_store,
+)
 
 from voc.demo.generate import write_demo
 from voc.store import open_store

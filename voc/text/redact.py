@@ -15,6 +15,7 @@ a title and still hits nicknames that are ordinary words.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from voc.text.config import RedactConfig
@@ -57,14 +58,16 @@ _DATE_RE = re.compile(
 )
 _IP_RE = re.compile(r"(?<![0-9.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9]|\.[0-9])")
 # One separator between digit groups: up to two spaces, one or two of - . / ( ) and a line break,
-# in any mix ("081-234-5678", "081  234 5678", "0 2345 67890 12 3", "+66 (0)81 ...", "081-\n234").
-_SEP = r"(?=[ \-./()\r\n])[ ]{0,2}[-./()]{0,2}[ ]{0,2}(?:\r?\n[ ]{0,2}|\r[ ]{0,2})?"
+# in any mix ("081-234-5678", "081  234 5678", "0 2345 67890 12 3", "+66 (0)81 ...", "081-\n234"); a line
+# break may also be written as a JSON escape (a raw row quoted as JSON text: "081\\n234\\n5678").
+_SEP = r"(?=[ \-./()\r\n\\])[ ]{0,2}[-./()]{0,2}[ ]{0,2}(?:(?:\r?\n|\r|\\[nrt])[ ]{0,2})?"
 _CHAIN_RE = re.compile(
     rf"(?<![0-9])(?<![0-9]\.)\(?(?P<plus>\+[ ]?)?\(?[0-9]+(?:{_SEP}[0-9]+)*"
 )
 _GROUP_RE = re.compile(r"[0-9]+")
 _LONG_RUN_RE = re.compile(r"(?<![0-9])[0-9]{13,19}(?![0-9])")
-_HAS_DIGITS_RE = re.compile(r"\d(?:\D{0,4}\d){6}")  # 7+ digits close together: worth a look
+DIGIT_CLUSTER_RE = re.compile(r"\d(?:\D{0,4}\d){6}")
+"""Seven digits close together (any script): a text without them holds no phone, ID or card."""
 _URL_HINT_RE = re.compile(r"://|www\.", re.IGNORECASE)  # URL_RE needs one of these: most "#" are hashtags
 _MOBILE_PREFIXES = "689"
 _LANDLINE_PREFIXES = "234567"
@@ -87,16 +90,11 @@ def redact(text: str, config: RedactConfig | None = None) -> tuple[str, list[str
         text = _cut_url_queries(text, found)
     if cfg.email and PII_EMAIL_HINT_RE.search(text):
         text = _redact_emails(text, found)
-    if (cfg.phone or cfg.thai_id or cfg.card) and _HAS_DIGITS_RE.search(text):
+    if (cfg.phone or cfg.thai_id or cfg.card) and DIGIT_CLUSTER_RE.search(text):
         text = _redact_numbers(text, cfg, found)
     if cfg.person_names:
         text = _redact_person_names(text, found)
     return text, sorted(found) if found else []
-
-
-def might_hold_number(text: str) -> bool:
-    """Whether ``text`` has seven digits close enough together to be a phone, an ID or a card."""
-    return _HAS_DIGITS_RE.search(text) is not None
 
 
 def _cut_url_queries(text: str, found: set[str]) -> str:
@@ -175,6 +173,7 @@ def _is_date(m: re.Match[str]) -> bool:
 def _chain_spans(chain: re.Match[str], cfg: RedactConfig) -> list[tuple[int, int, str]]:
     """The PII inside one run of digit groups: at each group, the longest window that is PII."""
     groups = [(g.start(), g.end(), g.group()) for g in _GROUP_RE.finditer(chain.group())]
+    seps = [chain.group()[a[1] : b[0]] for a, b in itertools.pairwise(groups)]
     base = chain.start()
     total = sum(len(g) for _, _, g in groups)
     if total < 7:
@@ -191,7 +190,7 @@ def _chain_spans(chain: re.Match[str], cfg: RedactConfig) -> list[tuple[int, int
             if n > _MAX_DIGITS:
                 break
             digits = "".join(g for _, _, g in groups[i : j + 1])
-            kind = _window_kind(digits, lengths, plus and i == 0, cfg)
+            kind = _window_kind(digits, lengths, plus and i == 0, cfg, seps[i:j])
             if kind:
                 best = (j, kind)
         if best is None:
@@ -207,7 +206,7 @@ def _chain_spans(chain: re.Match[str], cfg: RedactConfig) -> list[tuple[int, int
     return spans
 
 
-def _window_kind(digits: str, lengths: list[int], after_plus: bool, cfg: RedactConfig) -> str | None:
+def _window_kind(digits: str, lengths: list[int], after_plus: bool, cfg: RedactConfig, seps: list[str]) -> str | None:
     n = len(digits)
     if after_plus:  # +66 81 234 5678, +66 (0)81 ..., +1 (415) 555-0100
         return "PHONE" if cfg.phone and 8 <= n <= 15 else None
@@ -215,7 +214,9 @@ def _window_kind(digits: str, lengths: list[int], after_plus: bool, cfg: RedactC
         return _long_number_kind(digits, len(lengths), lengths, cfg)
     if not cfg.phone:
         return None
-    if digits[0] == "0":  # a Thai number, however it is spaced out ("0 8 1 2 3 4 5 6 7 8" too)
+    if len(lengths) > 5 and not (len(set(seps)) == 1 and max(lengths) == 1):
+        return None  # more than five groups: only digits spaced out one by one ("0 8 1 2 3 4 5 6 7 8")
+    if digits[0] == "0":
         if n == 10 and digits[1] in _MOBILE_PREFIXES:
             return "PHONE"
         if n == 9 and digits[1] in _LANDLINE_PREFIXES:
@@ -225,7 +226,10 @@ def _window_kind(digits: str, lengths: list[int], after_plus: bool, cfg: RedactC
         return None
     if n == 11 and digits.startswith("66") and digits[2] in _MOBILE_PREFIXES and len(lengths) > 1:
         return "PHONE"  # 66 81 234 5678: the country code without its plus
-    # North American 415-555-0100 / (415) 555-0100 / 1-800-555-0100: exactly these groups.
+    # North American 415-555-0100 / (415) 555-0100 / 1-800-555-0100: exactly these groups, with a dash,
+    # dot or bracket among the separators ("100 200 5000" is a list of numbers).
+    if not any(c in sep for sep in seps for c in "-.)"):
+        return None
     if lengths == [3, 3, 4] and digits[0] in "23456789" and digits[3] in "23456789":
         return "PHONE"
     if lengths == [1, 3, 3, 4] and digits[0] == "1" and digits[1] in "23456789":
