@@ -22,6 +22,8 @@ def test_every_registered_part_builds_and_has_its_interface():
             part = build(stage, ComponentConfig(name=name), seed=0)
             if stage in expected:
                 assert isinstance(part, expected[stage]), name
+            if stage == "clustering":
+                assert part.fit(np.random.default_rng(0).normal(size=(40, 5))).labels_.shape == (40,)
 
 
 def test_unknown_part_or_param_fails_when_the_config_loads():
@@ -48,10 +50,10 @@ def test_crosslingual_embedder_drops_the_sentence_part_on_large_batches():
     assert np.allclose(np.linalg.norm(emb.embed(docs[:2], docs[:2]), axis=1), 1.0, atol=1e-4)
 
 
-def test_no_private_name_is_imported_from_another_voc_module():
+def test_no_private_name_is_imported_from_another_topics_module():
     offenders = []
     for path in TOPICS.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("voc"):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("voc.topics"):
                 offenders += [f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
     assert not offenders, offenders
