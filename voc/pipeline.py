@@ -200,6 +200,7 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
         week,
         registry if not registry.empty else None,
         config.topics,
+        tokenize_config=config.text.tokenize,
     )
     # the week itself is (re)assigned; earlier weeks keep what their own run assigned, and only
     # records never assigned (a first run, backfilled data) take this fit's topics

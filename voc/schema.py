@@ -123,7 +123,8 @@ ENRICHED_COLUMNS: list[str] = (
     list(RECORD_COLUMNS)
     + [c for c in TEXT_COLUMNS if c != "record_id"]
     + [c for c in SENTIMENT_COLUMNS if c != "record_id"]
-    + [c for c in TOPIC_ASSIGNMENT_COLUMNS if c not in ("record_id", "iso_week")]
+    # Themes are read from the topic registry (the hierarchy as it stands now), not per record.
+    + [c for c in TOPIC_ASSIGNMENT_COLUMNS if c not in ("record_id", "iso_week", "theme_id", "theme_label")]
 )
 """Columns of one week's records joined with every stage's output (insights read this)."""
 

@@ -80,3 +80,35 @@ def test_total_on_edge_cases(text):
     assert isinstance(tokens, list)
     assert all(isinstance(t, str) and t and not t.isspace() for t in tokens)
     assert isinstance(topic_tokens(text), list)
+
+
+@pytest.mark.parametrize("engine", ["nlpo3", "newmm"])
+def test_loanwords_and_brand_words_stay_whole(engine):
+    cfg = TokenizeConfig(engine=engine)
+    tokens = tokenize("แอปเด้งตลอด โรมมิ่งแพงมาก ขอรีฟันด์ ไรเดอร์มาช้า แอดมินตอบด้วย ลาซาด้าส่งช้า", config=cfg)
+    for word in ("แอป", "โรมมิ่ง", "รีฟันด์", "ไรเดอร์", "แอดมิน", "ลาซาด้า"):
+        assert word in tokens, tokens
+    assert "แอ" not in tokens and "ป" not in tokens
+    # Without the list PyThaiNLP's dictionary cuts the word: the list is what keeps it whole.
+    assert tokenize("แอปเด้ง", config=TokenizeConfig(engine=engine, default_user_words=False))[:2] == ["แอ", "ป"]
+
+
+@pytest.mark.parametrize("engine", ["nlpo3", "newmm"])
+def test_configured_user_words_join_the_dictionary(engine):
+    text = "สั่งผ่านแมวส้มเดลี่แล้วของไม่มา"
+    plain = tokenize(text, config=TokenizeConfig(engine=engine))
+    assert "แมวส้มเดลี่" not in plain
+    with_brand = tokenize(text, config=TokenizeConfig(engine=engine, user_words=["แมวส้มเดลี่"]))
+    assert "แมวส้มเดลี่" in with_brand and with_brand[-2:] == ["ไม่", "มา"]
+    # Other settings in the same process keep their own dictionary.
+    assert tokenize(text, config=TokenizeConfig(engine=engine)) == plain
+
+
+@pytest.mark.parametrize("bad", ["app", "แอป ใหม่", "", "5G"])
+def test_user_words_that_are_not_one_thai_word_are_refused(bad):
+    with pytest.raises(ValueError, match="user word"):
+        TokenizeConfig(user_words=[bad])
+
+
+def test_topic_tokens_keep_loanwords_whole():
+    assert topic_tokens("แอปเด้งออกตอนยืนยัน OTP")[:2] == ["แอป", "เด้ง"]

@@ -60,7 +60,8 @@ def test_cli_fit_writes_every_column_plus_topics_and_a_topic_table(tmp_path):
     )
     assert res.exit_code == 0, res.output
     got = pd.read_json(out, lines=True)
-    assert list(got.columns) == ["id", "msg", "topic_id", "topic_label"]
+    assert list(got.columns) == ["id", "msg", "topic_id", "topic_label", "theme_id", "theme_label"]
+    assert got.theme_id.str.match(r"^(G\d{4}|other)$").all()
     assert got.topic_id.str.match(r"^(T\d{4}|other)$").all()
     topics = pd.read_csv(table)
     assert {"topic_id", "label", "size", "top_words", "quotes"} <= set(topics.columns)

@@ -36,9 +36,9 @@ def theme_week_table(week: str, records: pd.DataFrame, topics: pd.DataFrame, con
     """
     weeks = [shift_week(week, -k) for k in range(config.history_weeks, 0, -1)] + [week]
     hierarchy = _Hierarchy(topics)
-    df = records[records["iso_week"].isin(weeks)] if len(records) else records
-    df = df.copy()
-    for col in ("topic_id", "sentiment", "language", "duplicate_of", "near_dup_of", "text", "topic_probability"):
+    df = records[records["iso_week"].isin(weeks)].copy() if len(records) else pd.DataFrame(columns=["iso_week"])
+    for col in ("record_id", "topic_id", "sentiment", "language", "duplicate_of", "near_dup_of", "text",
+                "text_clean", "topic_probability"):
         if col not in df.columns:
             df[col] = None
     counted = df[~(_present(df["duplicate_of"]) | _present(df["near_dup_of"])) & df["topic_id"].notna()].copy()

@@ -138,6 +138,19 @@ def topic_terms(language: str | None = None, config: TokenizeConfig | None = Non
     return cache.terms
 
 
+def topic_term_of(language: str | None = None, config: TokenizeConfig | None = None) -> Callable[[str], str]:
+    """The function ``token -> topic term`` ("" when the token is dropped) that ``topic_terms`` maps.
+
+    Labels use it to find where a topic's words stand in a text, so they can quote the words as written.
+    """
+    topic_terms(language, config)  # builds the cache for these settings
+    cfg = config or _DEFAULT
+    lemmatize = cfg.lemmatize_english and (language is None or language in _ENGLISH_LANGUAGES)
+    key = (lemmatize, cfg.keep_emoji_in_topics, cfg.min_topic_token_chars,
+           tuple(cfg.domain_stopwords), tuple(cfg.keep_words))
+    return _TOPIC_CACHES[key].__getitem__
+
+
 class _TopicTermCache(dict):
     """Token -> topic term ("" when dropped) for one set of settings, computed on first lookup."""
 

@@ -1,4 +1,4 @@
-"""Topics: a BERTopic model assembled from configured parts, and a topic registry across weeks.
+"""Topics: a BERTopic model assembled from configured parts, themes above topics, and a registry across weeks.
 
 Importing this package stays light: BERTopic, scikit-learn models and sentence-transformers
 are imported inside the functions that fit.

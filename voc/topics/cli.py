@@ -43,22 +43,29 @@ def fit(
         raise typer.BadParameter(f"{input} has no column {text_column!r}; columns are: {known}", param_hint="--text-column")
     # Quotes come from text_clean: normalized and redacted, so no phone number reaches a report.
     layer = process_texts(df[text_column].tolist())
-    result = fit_topics(layer.topic_tokens.tolist(), layer.text_clean.tolist(), cfg)
+    result = fit_topics(layer.topic_tokens.tolist(), layer.text_clean.tolist(), cfg, tokenize_config=None)
     update = update_registry(result, None, "ad-hoc", cfg)
     topic_ids = [update.local_to_topic_id[int(a)] for a in result.assignments]
-    out = df.drop(columns=[c for c in ("topic_id", "topic_label") if c in df.columns]).reset_index(drop=True)
+    out = df.drop(columns=[c for c in ("topic_id", "topic_label", "theme_id", "theme_label") if c in df.columns])
+    out = out.reset_index(drop=True)
     out["topic_id"] = topic_ids
     out["topic_label"] = [update.label_of(t) for t in topic_ids]
+    out["theme_id"] = [update.theme_of(t)[0] for t in topic_ids]
+    out["theme_label"] = [update.theme_of(t)[1] for t in topic_ids]
     write_output(out, output)
     typer.echo(
-        f"wrote {len(out)} rows to {output}: {len(result.topics)} topics, "
+        f"wrote {len(out)} rows to {output}: {len(result.themes)} themes, {len(result.topics)} topics, "
         f"{100 * result.outlier_share:.1f}% in 'other'"
     )
+    for note in result.notes:
+        typer.echo(f"note: {note}")
     if topics_output is not None:
         table = pd.DataFrame(
             {
                 "topic_id": [update.local_to_topic_id[int(t)] for t in result.topics.local_id],
                 "label": result.topics.label,
+                "theme_id": [update.theme_of(update.local_to_topic_id[int(t)])[0] for t in result.topics.local_id],
+                "theme_label": [update.theme_of(update.local_to_topic_id[int(t)])[1] for t in result.topics.local_id],
                 "size": result.topics["size"].astype(int),
                 "top_words": [json.dumps(list(w), ensure_ascii=False) for w in result.topics.top_words],
                 "quotes": [json.dumps(list(q), ensure_ascii=False) for q in result.topics.quotes],

@@ -125,3 +125,86 @@ def pick_quotes(
         if len(quotes) == n:
             break
     return quotes
+
+
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+
+def surface_phrases(texts: Sequence[str], max_words: int, tokenize_config=None) -> dict[tuple[str, ...], str]:
+    """Topic-term n-grams that stand together in ``texts``, each with its most common written form.
+
+    A topic's c-TF-IDF terms are lemmas joined after stopwords were dropped, so "deliver miss" or
+    "ช้า รอ" may never be written by anyone. A term sequence counts here only where its words are
+    next to each other in a text (Thai words not across a space, which ends a Thai phrase; English
+    words may have one dropped word between them: "code not received"), and it is shown as written.
+    """
+    from collections import Counter
+
+    from voc.text.tokenize import tokenize, topic_term_of
+
+    term_of = topic_term_of(None, tokenize_config)
+    seen: dict[tuple[str, ...], Counter] = {}
+    for text in texts:
+        if not isinstance(text, str) or not text.strip():
+            continue
+        tokens = tokenize(text, config=tokenize_config, normalized=True)
+        spans, pos = [], 0
+        for tok in tokens:
+            start = text.find(tok, pos)
+            if start < 0:
+                spans = []
+                break
+            spans.append((start, start + len(tok)))
+            pos = start + len(tok)
+        if not spans:
+            continue
+        terms = [term_of(t) for t in tokens]
+        for i in range(len(tokens)):
+            if not terms[i]:
+                continue
+            key: tuple[str, ...] = (terms[i],)
+            seen.setdefault(key, Counter())[tokens[i]] += 1
+            j = i
+            while len(key) < max_words:
+                nxt = j + 1
+                if nxt < len(tokens) and not terms[nxt] and nxt + 1 < len(tokens) and terms[nxt + 1] and all(
+                    _LATIN_RE.search(tokens[k]) for k in (j, nxt + 1)
+                ) and _LATIN_RE.search(tokens[nxt]):
+                    nxt += 1  # one dropped English word between two English terms: "not", "to"
+                if nxt >= len(tokens) or not terms[nxt]:
+                    break
+                gap = text[spans[j][1]:spans[nxt][0]]
+                if gap.strip() and nxt == j + 1:
+                    break  # punctuation between: not one phrase
+                if gap and THAI_RE.search(tokens[j][-1]) and THAI_RE.match(tokens[nxt]):
+                    break  # a space between Thai words ends a phrase
+                key = key + (terms[nxt],)
+                seen.setdefault(key, Counter())[text[spans[i][0]:spans[nxt][1]]] += 1
+                j = nxt
+    return {k: max(c.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, c in seen.items()}
+
+
+def readable_terms(ranked_terms: Sequence[str], phrases: dict[tuple[str, ...], str]) -> list[tuple[str, str]]:
+    """``(term, written form)`` of the ranked terms that people wrote; unwritten phrases are dropped."""
+    out = []
+    for term in ranked_terms:
+        key = tuple(term.split())
+        if key in phrases:
+            out.append((term, phrases[key]))
+        elif len(key) == 1:
+            out.append((term, term))  # a single word always occurs; the sample may have missed it
+    return out
+
+
+def label_from(
+    candidates: Sequence[tuple[str, str]], n: int, prefer_thai: bool, avoid: set[str] | frozenset[str] = frozenset()
+) -> tuple[str, list[str]]:
+    """A label from ``(term, written form)`` candidates, skipping written forms in ``avoid`` (a sibling's)
+    while others remain; returns the label and the written forms it uses."""
+    usable = [c for c in candidates if c[1].lower() not in avoid]
+    if not [t for t, _ in usable if is_label_term(t)]:
+        usable = list(candidates)
+    written = dict(usable)
+    chosen = label_terms([t for t, _ in usable], n, prefer_thai)
+    forms = [written.get(t, t) for t in chosen]
+    return (LABEL_SEPARATOR.join(forms) if forms else "(no distinctive words)"), forms

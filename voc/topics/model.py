@@ -11,8 +11,8 @@ import pandas as pd
 
 from voc.topics.parts import build
 from voc.topics.config import TopicsConfig
-from voc.topics.labels import label_terms, make_label, pick_quotes, thai_share
-from voc.topics.themes import THEME_TABLE_COLUMNS, group_topics
+from voc.topics.labels import label_from, pick_quotes, readable_terms, surface_phrases, thai_share
+from voc.topics.themes import THEME_TABLE_COLUMNS, group_topics, theme_label
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +116,17 @@ def _bertopic_embedder(embedder: Any):
     return _Adapter()
 
 
-def fit_topics(topic_docs: Sequence[str], texts: Sequence[str], config: TopicsConfig | None = None) -> TopicFit:
-    """Fit topics on space-joined topic tokens; ``texts`` (redacted clean text) give the quotes.
+LABEL_SAMPLE = 60
+"""Most typical texts per topic read to find how its words are written (labels quote them)."""
+
+
+def fit_topics(
+    topic_docs: Sequence[str], texts: Sequence[str], config: TopicsConfig | None = None, tokenize_config: Any = None
+) -> TopicFit:
+    """Fit topics on space-joined topic tokens; ``texts`` (redacted clean text) give quotes and labels.
+
+    ``tokenize_config`` (``voc.text.config.TokenizeConfig``) is the one that made ``topic_docs``:
+    labels re-read a few texts with it to quote words as they were written.
 
     The same inputs and config give the same topics: every random part takes ``config.seed``.
     Documents without tokens are not fitted; they are outliers. Above ``max_fit_docs`` documents
@@ -175,13 +184,14 @@ def fit_topics(topic_docs: Sequence[str], texts: Sequence[str], config: TopicsCo
     local = np.asarray(local, dtype=int)
     assignments[fitted] = local
     probabilities[fitted] = clusters.similarity_
-    topics = _topic_table(model, local, sub_docs, sub_texts, clusters.similarity_, cfg)
+    topics, candidates = _topic_table(model, local, sub_docs, sub_texts, clusters.similarity_, cfg, tokenize_config)
     # BERTopic renumbers clusters by size: map each cluster to the topic its members got.
     topic_of = np.full(len(clusters.centres_), -1)
     inside = clusters.labels_ >= 0
     topic_of[clusters.labels_[inside]] = local[inside]
     grouping = _themes(topics, clusters.centres_, topic_of, local, sub_texts, clusters.similarity_, cfg)
     topics["local_theme"] = topics["local_id"].map(grouping.theme_of_topic).astype(int)
+    _distinct_sibling_labels(topics, grouping.themes, candidates, cfg)
     if len(rest):
         _join_nearest(rest, docs, texts, embedder, model.umap_model, clusters.centres_, topic_of, cfg,
                       assignments, probabilities)
@@ -232,12 +242,30 @@ def _join_nearest(
         probabilities[idx] = np.where(close, np.clip(score, 0.0, 1.0), 0.0)
 
 
+def _distinct_sibling_labels(topics: pd.DataFrame, themes: pd.DataFrame, candidates: dict, cfg: TopicsConfig) -> None:
+    """Topics of one theme get labels that do not repeat a bigger sibling's words; theme labels follow."""
+    row_of = {int(t): i for i, t in enumerate(topics["local_id"])}
+    for theme in themes.itertuples():
+        used: set[str] = set()
+        for topic in theme.local_topics:  # biggest first
+            i = row_of[int(topic)]
+            prefer_thai = topics.at[i, "thai_share"] >= 0.5
+            label, forms = label_from(candidates[int(topic)], cfg.label_words, prefer_thai, frozenset(used))
+            topics.at[i, "label"] = label
+            used |= {f.lower() for f in forms}
+    for i, theme in enumerate(themes.itertuples()):
+        members = topics.set_index("local_id").loc[list(theme.local_topics)]
+        themes.at[i, "label"] = theme_label(members)
+
+
 def _topic_table(
-    model: Any, local: np.ndarray, docs: list[str], texts: list[str], similarity: np.ndarray, cfg: TopicsConfig
-) -> pd.DataFrame:
+    model: Any, local: np.ndarray, docs: list[str], texts: list[str], similarity: np.ndarray, cfg: TopicsConfig,
+    tokenize_config: Any = None,
+) -> tuple[pd.DataFrame, dict[int, list[tuple[str, str]]]]:
     words = model.vectorizer_model.get_feature_names_out()
     c_tf_idf = model.c_tf_idf_.tocsr()
     rows: list[dict] = []
+    candidates: dict[int, list[tuple[str, str]]] = {}
     for topic in sorted(t for t in set(local.tolist()) if t >= 0):
         members = np.flatnonzero(local == topic)
         ranked = [w for w, score in model.topic_representations_[topic] if w and score > 0]
@@ -247,10 +275,12 @@ def _topic_table(
         weights = {str(words[row.indices[j]]): float(row.data[j]) for j in top}
         norm = float(np.sqrt(sum(v * v for v in weights.values()))) or 1.0
         order = members[np.argsort(-similarity[members], kind="stable")]
+        phrases = surface_phrases([texts[i] for i in order[:LABEL_SAMPLE]], cfg.ngram_range[1], tokenize_config)
+        candidates[topic] = readable_terms(ranked, phrases)
         rows.append(
             {
                 "local_id": topic,
-                "label": make_label(label_terms(ranked, cfg.label_words, prefer_thai=share >= 0.5)),
+                "label": label_from(candidates[topic], cfg.label_words, share >= 0.5)[0],
                 "size": len(members),
                 "top_words": [w for w in ranked if w][: cfg.top_n_words],
                 "representation": {w: v / norm for w, v in weights.items()},
@@ -260,4 +290,4 @@ def _topic_table(
                 "local_theme": -1,
             }
         )
-    return pd.DataFrame(rows, columns=TOPIC_TABLE_COLUMNS)
+    return pd.DataFrame(rows, columns=TOPIC_TABLE_COLUMNS), candidates

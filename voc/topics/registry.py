@@ -213,9 +213,11 @@ def _assign_themes(
                 weight[old] = weight.get(old, 0) + size[t]
         total = sum(size[t] for t in topic_list) or 1
         votes.extend((w, g, old) for old, w in weight.items() if w >= 0.3 * total)
+    # A theme people merged others into may take several of this fit's themes: they said it is one issue.
+    merge_targets = {m.into for m in taxonomy.theme_merges} if taxonomy is not None else set()
     taken: dict[int, str] = {}
     for w, g, old in sorted(votes, key=lambda v: (-v[0], v[1], v[2])):
-        if g not in taken and old not in taken.values():
+        if g not in taken and (old not in taken.values() or old in merge_targets):
             taken[g] = old
     known = {r["theme_id"] for r in rows.values() if isinstance(r.get("theme_id"), str)}
     next_number = max((int(t[1:]) for t in known if t[1:].isdigit()), default=0) + 1
@@ -241,7 +243,7 @@ def _assign_themes(
         for t in members[g]:
             rows[local_to_topic_id[t]]["theme_id"] = theme_id
     if taxonomy is not None:
-        _apply_theme_edits(rows, taxonomy, theme_labels, event)
+        _apply_theme_edits(rows, taxonomy, theme_labels, previous, event)
     for r in rows.values():
         if isinstance(r.get("theme_id"), str):
             r["theme_label"], r["theme_label_source"] = theme_labels.get(r["theme_id"], (r["label"], "auto"))
@@ -253,13 +255,17 @@ def _shares_term(a: str, b: str) -> bool:
     return bool({t.strip().lower() for t in a.split(" / ")} & {t.strip().lower() for t in b.split(" / ")})
 
 
-def _apply_theme_edits(rows: dict[str, dict], taxonomy: Taxonomy, theme_labels: dict, event) -> None:
+def _apply_theme_edits(
+    rows: dict[str, dict], taxonomy: Taxonomy, theme_labels: dict, previous: dict[str, str], event
+) -> None:
+    """Apply theme merges and topic moves (every run: the fit may regroup); record each once, when it
+    first changes where a topic stood before this run."""
     for merge in taxonomy.theme_merges:
         for source in merge.sources:
             moved = [tid for tid, r in rows.items() if r.get("theme_id") == source]
             for tid in moved:
                 rows[tid]["theme_id"] = merge.into
-            if moved:
+            if any(previous.get(tid) != merge.into for tid in moved):
                 theme_labels.setdefault(merge.into, theme_labels.get(source, (merge.into, "auto")))
                 reason = f": {merge.reason}" if merge.reason else ""
                 event("theme_merged", source, f"taxonomy: merged into {merge.into}{reason}")
@@ -268,10 +274,10 @@ def _apply_theme_edits(rows: dict[str, dict], taxonomy: Taxonomy, theme_labels: 
         if row is None:
             log.warning("taxonomy moves %s, which is not in the registry; skipped", topic_id)
             continue
-        if row.get("theme_id") != theme_id:
-            event("moved", topic_id, f"taxonomy: from theme {row.get('theme_id')} to {theme_id}")
-            row["theme_id"] = theme_id
-            theme_labels.setdefault(theme_id, (row["label"], "auto"))
+        if previous.get(topic_id) != theme_id:
+            event("moved", topic_id, f"taxonomy: from theme {previous.get(topic_id)} to {theme_id}")
+        row["theme_id"] = theme_id
+        theme_labels.setdefault(theme_id, (row["label"], "auto"))
     for theme_id, new_label in taxonomy.theme_renames.items():
         old = theme_labels.get(theme_id)
         if old is None:

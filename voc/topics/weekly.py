@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -38,12 +39,14 @@ def assign_week_topics(
     registry: pd.DataFrame | None,
     config: TopicsConfig | None = None,
     taxonomy: Taxonomy | None = None,
+    tokenize_config: Any = None,
 ) -> WeekTopics:
     """Fit on the last ``window_weeks`` weeks up to ``week``; assign every record of ``week`` a topic.
 
     ``taxonomy`` defaults to the file at ``config.taxonomy_path`` (none when unset). Rows of the
     window outside the configured weeks are ignored, and rows are fitted in record-id order so
-    the result does not depend on the order the store returned them in.
+    the result does not depend on the order the store returned them in. ``tokenize_config`` is the
+    text layer's (labels quote words as it split them).
     """
     cfg = config or TopicsConfig()
     missing = [c for c in WINDOW_COLUMNS if c not in window.columns]
@@ -53,7 +56,7 @@ def assign_week_topics(
         taxonomy = load_taxonomy(cfg.taxonomy_path)
     weeks = {shift_week(week, -n) for n in range(cfg.window_weeks)}
     rows = window[window.iso_week.isin(weeks)].sort_values("record_id", kind="stable").reset_index(drop=True)
-    fit = fit_topics(rows.topic_tokens.fillna("").tolist(), rows.text_clean.fillna("").tolist(), cfg)
+    fit = fit_topics(rows.topic_tokens.fillna("").tolist(), rows.text_clean.fillna("").tolist(), cfg, tokenize_config)
     update = update_registry(fit, registry, week, cfg, taxonomy)
     topic_ids = [update.local_to_topic_id[int(a)] for a in fit.assignments]
     labels = {t: update.label_of(t) for t in set(topic_ids)}

@@ -43,9 +43,7 @@ class Reducer(Protocol):
 
 @runtime_checkable
 class Clusterer(Protocol):
-    """Clustering: after ``fit``, ``labels_`` holds a cluster number per row (-1: outlier)."""
-
-    labels_: np.ndarray
+    """Clustering: after ``fit``, its ``labels_`` array holds a cluster number per row (-1: outlier)."""
 
     def fit(self, x: np.ndarray, y: Any = None) -> "Clusterer": ...
 

@@ -17,6 +17,10 @@ class KMeansParams(Params):
     min_topics: int = Field(2, ge=1)
     max_topics: int = Field(100, ge=1)
     n_init: int = Field(2, ge=1)
+    small_batch_docs_per_topic: int = Field(8, ge=1)
+    """With ``auto`` on a small batch, topics may be as small as this: ``docs_per_topic`` shrinks
+    towards it below 50 x ``docs_per_topic`` documents, so 160 messages give 20 topics, not 5 (a
+    first week or a small source still gets a useful split; themes group the topics)."""
 
 
 class KMeansClusterer:
@@ -28,7 +32,10 @@ class KMeansClusterer:
 
     def n_clusters(self, n_docs: int) -> int:
         p = self.params
-        k = p.n_topics if p.n_topics != "auto" else min(max(n_docs // p.docs_per_topic, p.min_topics), p.max_topics)
+        if p.n_topics != "auto":
+            return max(1, min(p.n_topics, n_docs))
+        per_topic = min(p.docs_per_topic, max(p.small_batch_docs_per_topic, n_docs // 50))
+        k = min(max(n_docs // per_topic, p.min_topics), p.max_topics)
         return max(1, min(k, n_docs))
 
     def fit(self, x: np.ndarray, y: Any = None) -> "KMeansClusterer":

@@ -1,0 +1,59 @@
+"""The topic parts: typed interfaces, one registry place, no private names across modules."""
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voc.topics.config import ComponentConfig, TopicsConfig
+from voc.topics.parts import build
+from voc.topics.parts.base import REGISTRIES, Clusterer, Embedder, Reducer
+
+TOPICS = Path(__file__).resolve().parents[2] / "voc" / "topics"
+
+
+def test_every_registered_part_builds_and_has_its_interface():
+    expected = {"embedding": Embedder, "reduction": Reducer, "clustering": Clusterer}
+    for stage, registry in REGISTRIES.items():
+        for name in registry.names():
+            if name.endswith(("umap.v1", "hdbscan.v1", "keybert.v1", "mmr.v1")):
+                continue  # heavy optional libraries; built only when named
+            part = build(stage, ComponentConfig(name=name), seed=0)
+            if stage in expected:
+                assert isinstance(part, expected[stage]), name
+            if stage == "clustering":
+                assert part.fit(np.random.default_rng(0).normal(size=(40, 5))).labels_.shape == (40,)
+
+
+def test_unknown_part_or_param_fails_when_the_config_loads():
+    with pytest.raises(ValueError, match="unknown topics.embedding backend"):
+        TopicsConfig(embedding={"name": "topics.embedding.nope.v1"})
+    with pytest.raises(ValueError, match="multilingual_weight"):
+        TopicsConfig(embedding={"name": "topics.embedding.crosslingual.v1", "params": {"multilingual_weight": 2}})
+
+
+def test_multilingual_vectors_put_a_thai_message_near_its_english_translation():
+    from voc.topics.parts.embedders import encode_multilingual
+
+    v = encode_multilingual(["OTP ไม่เข้า", "the OTP never arrives", "บิลเดือนนี้แพงกว่าปกติ", "", "my bill is higher than usual"])
+    sims = v @ v.T
+    assert sims[0, 1] > sims[0, 2] + 0.2 and sims[2, 4] > sims[2, 1] + 0.1
+    assert not v[3].any()  # an empty text is a zero row, not noise
+
+
+def test_crosslingual_embedder_drops_the_sentence_part_on_large_batches():
+    emb = build("embedding", ComponentConfig(name="topics.embedding.crosslingual.v1", params={"max_docs": 10}), seed=0)
+    docs = ["card arrive late", "refund money back", "เน็ต ช้า มาก"] * 5
+    x = emb.fit_transform(docs, docs)
+    assert not emb.multilingual and x.shape[1] < 600
+    assert np.allclose(np.linalg.norm(emb.embed(docs[:2], docs[:2]), axis=1), 1.0, atol=1e-4)
+
+
+def test_no_private_name_is_imported_from_another_topics_module():
+    offenders = []
+    for path in TOPICS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("voc.topics"):
+                offenders += [f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    assert not offenders, offenders
