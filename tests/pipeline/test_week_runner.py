@@ -206,5 +206,5 @@ def test_a_store_held_by_another_run_is_one_line_before_any_server_starts(tmp_pa
         holder.wait()
     lines = [line for line in res.stderr.splitlines() if line.strip()]
     assert res.returncode == 1 and len(lines) == 1, res.stderr
-    assert "lock" in lines[0] and "another voc run" in lines[0]
+    assert "in use by another process" in lines[0] and "voc run" in lines[0]
     assert not list(tmp_path.glob("voc-server-*"))

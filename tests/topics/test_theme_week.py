@@ -41,8 +41,9 @@ def _records() -> pd.DataFrame:
 
 
 def test_a_theme_with_two_rising_topics_is_flagged_once_and_counts_merged_topics():
-    table = theme_week_table(WEEK, _records(), _registry(), InsightsConfig()).set_index("theme_id")
-    assert list(table.reset_index().columns) == THEME_WEEK_COLUMNS
+    table = theme_week_table(WEEK, _records(), _registry(), InsightsConfig())
+    assert list(table.columns) == THEME_WEEK_COLUMNS
+    table = table.set_index("theme_id")
     assert table.loc["G0001", "volume"] == 60 and table.loc["G0001", "topics"] == 2
     assert bool(table.loc["G0001", "is_emerging"]) and "volume" in table.loc["G0001", "emerging_signals"]
     # The merged topic's records count under its survivor's theme; the duplicate is not counted.
