@@ -336,7 +336,7 @@ class _Context:
             "change_pct": _change_pct(len(cur), len(prev)), "scored": int(cur["sentiment"].isin(
                 ["positive", "neutral", "negative"]).sum()), **mix,
             "prev_net_sentiment": prev_mix["net_sentiment"],
-            "net_change": mix["net_sentiment"] - prev_mix["net_sentiment"],
+            "net_change": round(mix["net_sentiment"] - prev_mix["net_sentiment"], 1),
             "rated": len(rated), "mean_rating": float(rated.mean()) if len(rated) else math.nan,
             "topics": int((topic_week["volume"] > 0).sum() - (topic_week.loc[
                 topic_week["topic_id"] == OUTLIER_TOPIC_ID, "volume"] > 0).sum()),
