@@ -15,9 +15,10 @@ import time
 import traceback
 from pathlib import Path
 
-from _common import write_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from _common import write_json
 
 PIECES = ["ลูกค้า:", "พนักงาน:", "Customer:", "Agent:", "\n", "\r\n", ",", '"', "\t", "\x00", "---", "# id: x",
           "# time: 2026-11-20", "2026-11-20 10:00", "29/11/2569", "พ.ศ. 2569", "555", "ดีมากกกก", "😡", "\u200b",

@@ -151,7 +151,8 @@ def scan_logs() -> dict[str, int]:
 
 
 def print_pii(pii: dict[str, int]) -> dict[str, int]:
-    by_place = {place: sum(n for k, n in pii.items() if k.startswith(place + ".")) for place in ("store", "exports", "logs")}
+    places = ("store", "exports", "logs")
+    by_place = {place: sum(n for k, n in pii.items() if k.startswith(place + ".")) for place in places}
     print(f"PII found: {sum(pii.values())} {pii if pii else ''}")
     for place, n in by_place.items():
         print(f"  PII found in {place}: {n}")
@@ -238,7 +239,9 @@ def main() -> None:
         "faults_injected": faults,
         "records_lost": lost,
         "reruns_identical": bool(rerun_same and all(killed_same)),
-        "rerun_after_kill_identical_by_stage": dict(zip(("ingest", "text", "sentiment", "topics"), killed_same)),
+        "rerun_after_kill_identical_by_stage": dict(
+            zip(("ingest", "text", "sentiment", "topics"), killed_same, strict=True)
+        ),
         "failed_sources_when_file_missing": failed,
         "partial_run_completed": partial_ok,
         "pii_found": sum(pii.values()),

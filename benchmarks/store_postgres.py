@@ -87,7 +87,8 @@ def main() -> None:
     schema = f"voc_bench_{uuid.uuid4().hex[:8]}"
     st = PostgresStore(url, schema=schema)
     try:
-        figures = {"records": args.records, "server": mask_url(url), "postgres": run_steps(st, records, text, sentiment)}
+        steps = run_steps(st, records, text, sentiment)
+        figures = {"records": args.records, "server": mask_url(url), "postgres": steps}
     finally:
         with st._cursor() as cur:
             cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -103,7 +104,8 @@ def main() -> None:
         if backend in figures:
             print(f"{backend}: " + "; ".join(f"{k[:-2]} {v:.2f} s" for k, v in figures[backend].items()))
     pg = figures["postgres"]
-    print(f"{args.records:,} records: upsert {pg['upsert_new_s']:.2f} s, enriched_records {pg['enriched_records_s']:.2f} s; "
+    print(f"{args.records:,} records: upsert {pg['upsert_new_s']:.2f} s, "
+          f"enriched_records {pg['enriched_records_s']:.2f} s; "
           f"peak RSS {figures['peak_rss_mb']} MiB")
     write_json(args.json, figures)
 

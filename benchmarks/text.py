@@ -71,7 +71,7 @@ def main() -> int:
     clean = [normalize(t, cfg.normalize) for t in texts]
     redacted = [redact(t, cfg.redact)[0] for t in clean]
     languages = [detect_language(t) for t in redacted]
-    tokens = [tokenize(t, lang, cfg.tokenize, normalized=True) for t, lang in zip(redacted, languages)]
+    tokens = [tokenize(t, lang, cfg.tokenize, normalized=True) for t, lang in zip(redacted, languages, strict=True)]
     ids = [str(i) for i in range(n)]
 
     steps = {
@@ -79,10 +79,11 @@ def main() -> int:
         "redact (raw text, as ingest calls it)": lambda: [redact(t, cfg.redact) for t in texts],
         "language id": lambda: [detect_language(t) for t in redacted],
         "tokenize": lambda: [
-            tokenize(t, lang, cfg.tokenize, normalized=True) for t, lang in zip(redacted, languages)
+            tokenize(t, lang, cfg.tokenize, normalized=True) for t, lang in zip(redacted, languages, strict=True)
         ],
         "topic tokens (from tokens)": lambda: [
-            topic_tokens(t, lang, cfg.tokenize, tokens=tok) for t, lang, tok in zip(redacted, languages, tokens)
+            topic_tokens(t, lang, cfg.tokenize, tokens=tok)
+            for t, lang, tok in zip(redacted, languages, tokens, strict=True)
         ],
         "noise flags": lambda: [noise_flags(t, cfg.noise) for t in redacted],
         "near-duplicates": lambda: find_near_duplicates(ids, redacted, cfg.near_dup, normalized=True),
@@ -100,7 +101,9 @@ def main() -> int:
     for engine in ("nlpo3", "newmm"):
         ecfg = TokenizeConfig(engine=engine)
         engines[engine] = _timed(
-            lambda ecfg=ecfg: [tokenize(t, lang, ecfg, normalized=True) for t, lang in zip(redacted, languages)],
+            lambda ecfg=ecfg: [
+                tokenize(t, lang, ecfg, normalized=True) for t, lang in zip(redacted, languages, strict=True)
+            ],
             n,
             args.repeat,
         )
@@ -109,7 +112,7 @@ def main() -> int:
     agree = sum(
         tokenize(t, lang, TokenizeConfig(engine="nlpo3"), normalized=True)
         == tokenize(t, lang, TokenizeConfig(engine="newmm"), normalized=True)
-        for t, lang in zip(redacted[:2000], languages[:2000])
+        for t, lang in zip(redacted[:2000], languages[:2000], strict=True)
     ) / min(n, 2000)
     print(f"nlpo3 and newmm give identical tokens on {agree:.1%} of the first {min(n, 2000)} texts")
 

@@ -44,7 +44,9 @@ def main() -> None:
     wide = pii_cases.measure(redact)
     figures["pii_labelled_set"] = {
         "items": wide["items"],
-        "recall": {k: {"items": v["items"], "recall": round(wide["recall"][k], 4)} for k, v in wide["per_kind"].items()},
+        "recall": {
+            k: {"items": v["items"], "recall": round(wide["recall"][k], 4)} for k, v in wide["per_kind"].items()
+        },
         "negatives": wide["negatives"],
         "false_positives": wide["false_positives"],
         "false_positive_rate": round(wide["false_positive_rate"], 4),

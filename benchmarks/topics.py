@@ -39,7 +39,9 @@ def _fit(docs, texts, labels, config):
     start = time.perf_counter()
     fit = fit_topics(docs, texts, config)
     seconds = time.perf_counter() - start
-    nmi = (lambda x: round(float(normalized_mutual_info_score(labels, x)), 4)) if labels is not None else (lambda x: None)
+    def nmi(x):
+        return None if labels is None else round(float(normalized_mutual_info_score(labels, x)), 4)
+
     return fit, {
         "nmi": nmi(fit.assignments),
         "theme_nmi": nmi(fit.theme_assignments()),
@@ -100,7 +102,6 @@ def banking77(args, figures):
     import pandas as pd
 
     from voc.paths import shared_data_dir
-    from voc.topics.config import TopicsConfig
 
     df = pd.read_csv(shared_data_dir() / "banking77" / "test.csv")
     docs, tok_s = _tokens(df.text)
@@ -128,7 +129,6 @@ def truevoice(args, figures):
     import pandas as pd
 
     from voc.paths import shared_data_dir
-    from voc.topics.config import TopicsConfig
     from voc.topics.labels import THAI_RE
 
     df = pd.read_csv(shared_data_dir() / "truevoice" / "train.csv")
@@ -226,7 +226,6 @@ def scale(args, figures):
     import pandas as pd
 
     from voc.paths import shared_data_dir
-    from voc.topics.config import TopicsConfig
 
     data = shared_data_dir()
     pool_texts = (

@@ -10,6 +10,7 @@ not an edge (a package may import its own submodules to re-export them).
 from __future__ import annotations
 
 import ast
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,7 +179,7 @@ def import_cycles(imports: list[Import]) -> list[list[str]]:
 
 def _describe(cycle: list[str], imports: list[Import]) -> str:
     lines = {(i.importer, i.target): i.line for i in reversed(imports)}
-    steps = [f"{a} (line {lines[(a, b)]}) -> {b}" for a, b in zip(cycle, cycle[1:])]
+    steps = [f"{a} (line {lines[(a, b)]}) -> {b}" for a, b in itertools.pairwise(cycle)]
     return " | ".join(steps)
 
 

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -20,7 +20,7 @@ def test_year_boundary_weeks():
 
 def test_last_complete_week_uses_the_zone():
     # Sunday 20:00 UTC is already Monday 03:00 in Bangkok: the Bangkok week has ended
-    now = datetime(2026, 11, 22, 20, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
     assert last_complete_week("Asia/Bangkok", now) == "2026-W47"
     assert last_complete_week("UTC", now) == "2026-W46"
 

@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -89,12 +88,12 @@ def _print_reconciliation(recs) -> None:
 
 @app.command()
 def ingest(
-    path: Optional[Path] = typer.Argument(None, help="A file to load ad hoc (CSV, TSV, JSONL, JSON, Parquet, XLSX)."),
-    config: Optional[Path] = typer.Option(None, "--config", help="Load every source of a pipeline config."),
-    channel: Optional[str] = typer.Option(None, help="Channel of the file's messages (review, forum, chat, ...)."),
-    text_column: Optional[str] = typer.Option(None, help="Column holding the customer text."),
-    time_column: Optional[str] = typer.Option(None, help="Column holding the message time."),
-    id_column: Optional[str] = typer.Option(None, help="Column holding the source's own message id."),
+    path: Path | None = typer.Argument(None, help="A file to load ad hoc (CSV, TSV, JSONL, JSON, Parquet, XLSX)."),
+    config: Path | None = typer.Option(None, "--config", help="Load every source of a pipeline config."),
+    channel: str | None = typer.Option(None, help="Channel of the file's messages (review, forum, chat, ...)."),
+    text_column: str | None = typer.Option(None, help="Column holding the customer text."),
+    time_column: str | None = typer.Option(None, help="Column holding the message time."),
+    id_column: str | None = typer.Option(None, help="Column holding the source's own message id."),
     store: Path = typer.Option(Path("voc.duckdb"), help="Store file for ad hoc loads."),
     timezone: str = typer.Option("Asia/Bangkok", help="Zone of naive times in the file."),
     years: str = typer.Option("auto", help="Two-digit years: auto, buddhist (24/11/69 is 2569 BE) or gregorian."),
@@ -129,7 +128,7 @@ def ingest(
     _print_reconciliation([rec])
 
 
-def _store_path(workdir: Optional[Path], store: Optional[Path], config: Optional[Path]) -> Path:
+def _store_path(workdir: Path | None, store: Path | None, config: Path | None) -> Path:
     if store:
         return store
     if config:
@@ -141,9 +140,9 @@ def _store_path(workdir: Optional[Path], store: Optional[Path], config: Optional
 
 @app.command()
 def status(
-    workdir: Optional[Path] = typer.Option(None, help="A demo/work folder holding voc.duckdb."),
-    store: Optional[Path] = typer.Option(None, help="The store file."),
-    config: Optional[Path] = typer.Option(None, help="A pipeline config (its store is read)."),
+    workdir: Path | None = typer.Option(None, help="A demo/work folder holding voc.duckdb."),
+    store: Path | None = typer.Option(None, help="The store file."),
+    config: Path | None = typer.Option(None, help="A pipeline config (its store is read)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Counts in the store: records by channel and week, quarantined, duplicates."""
@@ -175,7 +174,7 @@ def status(
 @app.command()
 def run(
     config: Path = typer.Option(..., help="Pipeline config YAML."),
-    week: Optional[str] = typer.Option(None, help="ISO week like 2026-W47 (default: the last complete week)."),
+    week: str | None = typer.Option(None, help="ISO week like 2026-W47 (default: the last complete week)."),
     set_: list[str] = typer.Option([], "--set", help="Override a config key: --set sentiment.model=NAME."),
 ) -> None:
     """Run the weekly flow once (no Prefect server needed: a temporary one starts and stops with the run)."""
@@ -229,7 +228,7 @@ def backfill(
 def serve(
     config: Path = typer.Option(..., help="Pipeline config YAML."),
     set_: list[str] = typer.Option([], "--set", help="Override a config key: --set sentiment.model=NAME."),
-    home: Optional[Path] = typer.Option(None, help="PREFECT_HOME of the server (default: $PREFECT_HOME or ~/.prefect)."),
+    home: Path | None = typer.Option(None, help="PREFECT_HOME of the server (default: $PREFECT_HOME or ~/.prefect)."),
 ) -> None:
     """Serve the weekly deployment on its schedule, with a local Prefect server this command starts and stops."""
     _quiet_prefect()
@@ -261,7 +260,7 @@ def demo(
     workdir: Path = typer.Option(Path("voc-demo"), help="Where inputs, store and exports go."),
     messages: int = typer.Option(6000, min=100, help="How many messages to generate."),
     weeks: int = typer.Option(10, min=3, help="How many weeks of data."),
-    end_week: Optional[str] = typer.Option(None, help="Last week of the sample (default: last complete week)."),
+    end_week: str | None = typer.Option(None, help="Last week of the sample (default: last complete week)."),
     seed: int = typer.Option(7),
 ) -> None:
     """Write a multi-channel Thai/English sample and run the weekly flow on it."""

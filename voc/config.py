@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 # re-exported, so `from voc.config import ConfigError, load_yaml_model` keeps working
 from voc.configfile import ConfigError, apply_overrides, format_validation_error, load_yaml_model, read_yaml
 from voc.export.config import ExportConfig
-from voc.ingest.config import Source
+from voc.ingest.config import FileSource, Source, TranscriptSource
 from voc.insights.config import InsightsConfig
 from voc.sentiment.config import SentimentConfig
 from voc.text.config import TextConfig
@@ -87,13 +87,13 @@ class PipelineConfig(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _resolve_paths(self) -> "PipelineConfig":
+    def _resolve_paths(self) -> PipelineConfig:
         """Make every path absolute once, relative to the config file, so no stage resolves paths again."""
         self.base_dir = str(Path(self.base_dir).expanduser().absolute())
         self.store.path = str(self.resolve(self.store.path))
         self.exports_dir = str(self.resolve(self.exports_dir))
         for src in self.sources:
-            if getattr(src, "path", None):
+            if isinstance(src, FileSource | TranscriptSource) and src.path:
                 src.path = str(self.resolve(src.path))
         if self.topics.taxonomy_path:
             taxonomy = self.resolve(self.topics.taxonomy_path)

@@ -10,7 +10,8 @@ run per week. ``pipelines/weekly.py`` and ``prefect.yaml`` point here.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -23,12 +24,16 @@ from voc.ingest.run import Reconciliation
 from voc.privacy import install_log_redaction, redact_message
 from voc.weeks import last_complete_week, parse_week, week_range
 
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State
+    from prefect.deployments.runner import RunnerDeployment
+
 install_log_redaction()  # every log record of a process running these flows is redacted (voc.privacy)
 
 T = TypeVar("T")
 
 INGEST_RETRIES = 2
-INGEST_RETRY_DELAYS = [1, 5]
+INGEST_RETRY_DELAYS: list[float] = [1, 5]
 WEEKLY_CRON = "0 6 * * 1"  # Monday 06:00 in the config's time zone, after the week has closed
 
 
@@ -74,10 +79,11 @@ class PrefectStageRunner:
     """A :class:`voc.pipeline.StageRunner` for a Prefect flow: a task per stage, source and chunk."""
 
     def ingest(self, source: str, fn: Callable[..., Reconciliation], *args: Any) -> Reconciliation:
-        ingest_task = task(_redacting_errors(fn), name="ingest-source", task_run_name=f"ingest-{source}", cache_policy=NO_CACHE,
+        ingest_task = task(name="ingest-source", task_run_name=f"ingest-{source}", cache_policy=NO_CACHE,
                            retries=INGEST_RETRIES, retry_delay_seconds=INGEST_RETRY_DELAYS,
-                           retry_condition_fn=_retry_on_io)
-        state = ingest_task(*args, return_state=True)
+                           retry_condition_fn=_retry_on_io)(_redacting_errors(fn))
+        # with a `...` signature Prefect's overloads read return_state as the task's own argument: say it
+        state = cast("State[Reconciliation]", ingest_task(*args, return_state=True))
         if not state.is_completed():
             get_run_logger().error("source %s failed after retries: %s", source, state.message)
         rec = state.result()  # raises the source's error when it failed; run_week logs it as failed
@@ -85,10 +91,10 @@ class PrefectStageRunner:
         return rec
 
     def stage(self, name: str, fn: Callable[..., T], *args: Any) -> T:
-        return task(fn, name=name, cache_policy=NO_CACHE)(*args)
+        return task(name=name, cache_policy=NO_CACHE)(fn)(*args)
 
     def map(self, fn: Callable, param_list: list[dict]) -> list:
-        chunk_task = task(fn, name=_task_name(fn), cache_policy=NO_CACHE)
+        chunk_task = task(name=_task_name(fn), cache_policy=NO_CACHE)(fn)
         futures = [chunk_task.submit(**p) for p in param_list]
         return [f.result() for f in futures]
 
@@ -162,8 +168,10 @@ def serve_weekly(config_path: str, overrides: list[str] | None = None) -> None:
 
     config = load_config(config_path, overrides)
     params = {"config_path": str(config_path), "overrides": overrides}
-    weekly = weekly_voc.to_deployment(name="weekly-voc", schedules=[weekly_schedule(config)], parameters=params)
-    backfill = backfill_voc.to_deployment(name="voc-backfill", parameters=params)
+    # Prefect types to_deployment() as "deployment or coroutine" (it is async in async code); this code is sync
+    weekly = cast("RunnerDeployment", weekly_voc.to_deployment(
+        name="weekly-voc", schedules=[weekly_schedule(config)], parameters=params))
+    backfill = cast("RunnerDeployment", backfill_voc.to_deployment(name="voc-backfill", parameters=params))
     serve(weekly, backfill, print_starting_message=False)
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 import os
 import signal
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
@@ -39,7 +40,8 @@ def open_pipeline_store(config: PipelineConfig) -> Store:
         url = os.environ.get(config.store.url_env)
         if not url:
             raise ConfigError(f"store.backend is postgres but ${config.store.url_env} (the database URL) is not set")
-        where, options = url, {"schema": config.store.schema_name}
+        where: str | Path = url
+        options: dict[str, Any] = {"schema": config.store.schema_name}
     else:
         where, options = config.store_path, {}
     try:
@@ -59,7 +61,7 @@ def window_weeks(week: str, n: int) -> list[str]:
 
 
 def ingest_all(config: PipelineConfig, store: Store, run_id: str, week: str | None = None,
-               runner: "StageRunner | None" = None) -> list[Reconciliation]:
+               runner: StageRunner | None = None) -> list[Reconciliation]:
     """Ingest every enabled source; a source that fails is logged as failed and the others go on.
 
     A source fails when it cannot be read at all (:class:`~voc.errors.SourceError`, I/O) or when
@@ -158,7 +160,7 @@ def enrich_text(config: PipelineConfig, store: Store, weeks: list[str], mapper: 
             todo["record_id"].iloc[idx].tolist(), out["text_clean"].iloc[idx].tolist(), config.text.near_dup,
             normalized=True,
         )
-        for i, dup in zip(idx, found):
+        for i, dup in zip(idx, found, strict=True):
             near[i] = dup
     out["near_dup_of"] = near
     for sl in slices:
@@ -174,13 +176,13 @@ def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str], mapp
     enriched = store.enriched_records(weeks).set_index("record_id")
     clean = enriched["text_clean"].reindex(todo["record_id"]).to_numpy()
     langs = enriched["language"].reindex(todo["record_id"]).tolist()
-    texts = [c if isinstance(c, str) else t for c, t in zip(clean, todo["text"])]
+    texts = [c if isinstance(c, str) else t for c, t in zip(clean, todo["text"], strict=True)]
     slices = chunk_slices(len(texts), config.execution.chunk_size)
     parts = mapper(
         sentiment_chunk,
         [{"texts": texts[sl], "languages": langs[sl], "model": config.sentiment.model} for sl in slices],
     )
-    for sl, part in zip(slices, parts):
+    for sl, part in zip(slices, parts, strict=True):
         part = part.reset_index(drop=True)
         part.insert(0, "record_id", todo["record_id"].iloc[sl].to_numpy())
         store.upsert_stage("record_sentiment", part)
@@ -212,7 +214,8 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
     store.replace_topic_registry(result.registry)
     if result.events is not None and not result.events.empty:
         store.replace_week("topic_events", week, result.events.assign(iso_week=week))
-    return {"assigned": len(result.assignments), "backfilled": len(fill), "topics": int((result.registry["status"] == "active").sum()),
+    active = int((result.registry["status"] == "active").sum())
+    return {"assigned": len(result.assignments), "backfilled": len(fill), "topics": active,
             "outlier_share": float(result.outlier_share)}
 
 

@@ -131,7 +131,7 @@ def redact_frame(df: pd.DataFrame, skip: frozenset[str] = KEY_COLUMNS) -> pd.Dat
             if out is None:
                 out = df.copy()
             dtype = df[col].dtype
-            out[col] = pd.Series(values, index=df.index, dtype=object if dtype == object else dtype)
+            out[col] = pd.Series(values, index=df.index, dtype=object if pd.api.types.is_object_dtype(dtype) else dtype)
     return df if out is None else out
 
 

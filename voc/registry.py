@@ -6,7 +6,8 @@ thing after a backend changes behaviour (the new behaviour gets a new name).
 
 from __future__ import annotations
 
-from typing import Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from voc.errors import VocError
 

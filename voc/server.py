@@ -22,8 +22,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from voc.errors import ServerError
 
@@ -120,7 +120,7 @@ def local_server(home: Path | None = None, ui: bool = False, services: bool = Tr
     """
     remove_stale_servers()
     temporary = home is None
-    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX)) if temporary else Path(home)
+    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX)) if home is None else Path(home)
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"

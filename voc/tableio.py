@@ -175,7 +175,7 @@ def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
             continue
         escaped = ["'" + v if is_formula_like(v) else v for v in values]
-        if any(a is not b for a, b in zip(escaped, values)):
+        if any(a is not b for a, b in zip(escaped, values, strict=True)):
             if out is None:
                 out = df.copy()
             out[col] = pd.Series(escaped, index=df.index, dtype=object)

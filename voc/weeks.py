@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from voc.errors import WeekError
@@ -64,6 +64,6 @@ def week_range(first: str, last: str) -> list[str]:
 
 def last_complete_week(tz: str = DEFAULT_TZ, now: datetime | None = None) -> str:
     """The most recent ISO week that has fully ended in zone ``tz``."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     local = now.astimezone(ZoneInfo(tz))
     return shift_week(iso_week(local), -1)

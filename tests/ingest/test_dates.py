@@ -97,8 +97,8 @@ def _ingest_csv(tmp_path, rows: list[tuple[str, str]], options: str = ""):
     with open_store("duckdb", config.store_path) as st:
         rec = ingest_source(config.sources[0], config, st, "r")
         records, q = st.read_table("records"), st.read_table("quarantine")
-    weeks = {json.loads(m)["source_id"]: w for m, w in zip(records["metadata"], records["iso_week"])}
-    reasons = {int(loc.rsplit(" ", 1)[1]) - 1: r for loc, r in zip(q["location"], q["reason"])}
+    weeks = {json.loads(m)["source_id"]: w for m, w in zip(records["metadata"], records["iso_week"], strict=True)}
+    reasons = {int(loc.rsplit(" ", 1)[1]) - 1: r for loc, r in zip(q["location"], q["reason"], strict=True)}
     return rec, weeks, reasons
 
 

@@ -1,8 +1,8 @@
 import pytest
 
 from voc.ingest.encoding import EncodingError, decode_bytes
-from voc.store import open_store
 from voc.ingest.run import ingest_file
+from voc.store import open_store
 
 THAI = "บริการดีมาก ส่งของเร็ว"
 CSV = f"id,text,time\n1,{THAI},2026-11-20 10:00\n2,สินค้าชำรุด,2026-11-21 11:00\n"

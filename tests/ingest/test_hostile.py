@@ -11,6 +11,7 @@ from voc.demo.hostile import hostile_sources_yaml, write_hostile_corpus
 from voc.pipeline import ingest_all
 from voc.store import open_store
 
+
 def test_hostile_folder_completes_with_every_row_accounted_for(tmp_path):
     write_hostile_corpus(tmp_path / "in")
     cfg = tmp_path / "p.yaml"
@@ -28,7 +29,7 @@ def test_hostile_folder_completes_with_every_row_accounted_for(tmp_path):
                      "text empty after cleaning", "missing text", "wrong type: text is list", "invalid JSON"]:
         assert expected in reasons, expected
     # Buddhist-era and Thai-month dates are read, not quarantined
-    by_sid = {json.loads(m)["source_id"]: w for m, w in zip(rows["metadata"], rows["iso_week"])}
+    by_sid = {json.loads(m)["source_id"]: w for m, w in zip(rows["metadata"], rows["iso_week"], strict=True)}
     assert by_sid["h13"] == "2026-W47" and by_sid["h14"] == "2026-W47"
     # the 1 MB field is kept (cut to a bound, noted in metadata), not dropped
     long_meta = json.loads(rows.loc[rows["text"].str.startswith("กกก"), "metadata"].iloc[0])

@@ -33,7 +33,7 @@ def test_reconciliation_adds_up_and_bad_rows_are_quarantined_with_reasons(tmp_pa
     assert (rec.read, rec.accepted, rec.duplicates, rec.quarantined) == (6, 2, 0, 4)
     assert rec.balanced
     q = store.read_table("quarantine").sort_values("location")
-    reasons = dict(zip(q["location"].str.extract(r"line (\d+)")[0].astype(int), q["reason"]))
+    reasons = dict(zip(q["location"].str.extract(r"line (\d+)")[0].astype(int), q["reason"], strict=True))
     assert reasons[3] == "missing text"
     assert reasons[4].startswith("unparseable date")
     assert reasons[5].startswith("wrong shape")
@@ -159,8 +159,8 @@ def test_author_handles_are_stored_only_as_salted_hashes(tmp_path, store, monkey
     monkeypatch.setenv("VOC_AUTHOR_SALT", "pepper")
     f = tmp_path / "r.csv"
     f.write_text("text,time,user\nhello,2026-11-20,@somchai_99\n", encoding="utf-8")
-    from voc.ingest.config import ColumnMap, FileSource
     from voc.config import PipelineConfig
+    from voc.ingest.config import ColumnMap, FileSource
 
     src = FileSource(name="r", path=str(f), channel="review", columns=ColumnMap(text="text", created_at="time", author="user"))
     ingest_source(src, PipelineConfig(sources=[src]), store, "r")

@@ -126,7 +126,7 @@ def test_one_bad_row_costs_one_row_and_the_next_source_still_runs(tmp_path, kind
 def test_a_tis620_file_name_is_stored_as_escapes_not_mojibake(tmp_path):
     _write_bad_source("TIS-620 file name", tmp_path)
     _, rows, _ = _run(tmp_path, "  - {name: t, path: 'thai/*.csv', channel: review, columns: {text: text}}\n")
-    locations = {t: json.loads(m)["location"] for t, m in zip(rows["text"], rows["metadata"])}
+    locations = {t: json.loads(m)["location"] for t, m in zip(rows["text"], rows["metadata"], strict=True)}
     assert locations[GOOD[1][1]].endswith("/thai/plain.csv:line 2")
     # the name's bytes, as ls -b shows them: \xc3\xd5... for รีวิว
     assert locations[GOOD[0][1]].endswith("/thai/\\xc3\\xd5\\xc7\\xd4\\xc7\\xc5\\xd9\\xa1\\xa4\\xe9\\xd2.csv:line 2")

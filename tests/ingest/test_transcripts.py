@@ -54,7 +54,7 @@ def test_prefixed_text_transcripts_in_thai_and_english(tmp_path):
     )
     rec, rows, _ = _load(tmp_path, {"t.txt": content}, "text")
     assert rec.accepted == 2 and rec.balanced
-    texts = dict(zip(rows["metadata"].map(lambda m: json.loads(m)["source_id"]), rows["text"]))
+    texts = dict(zip(rows["metadata"].map(lambda m: json.loads(m)["source_id"]), rows["text"], strict=True))
     assert texts["t1"] == "บิลเดือนนี้แพงผิดปกติ ช่วยเช็คให้หน่อยค่ะ"
     assert texts["t2"] == "my SIM is not detected"
     assert not any(a in t for t in texts.values() for a in AGENT_SAYS)
@@ -83,7 +83,7 @@ def test_a_file_without_separators_is_split_at_time_gaps(tmp_path):
     rec, rows, q = _load(tmp_path, {"line_export.txt": content}, "text")
     assert rec.balanced and (rec.accepted, rec.quarantined) == (3, 0)
     assert _texts(rows) == ["app crashes on login", "my bill doubled this month", "เน็ตหลุดทุกคืนค่ะ\nยังหลุดอยู่ค่ะ"]
-    weeks = dict(zip(rows["text"], rows["iso_week"]))
+    weeks = dict(zip(rows["text"], rows["iso_week"], strict=True))
     assert weeks["app crashes on login"] == "2026-W47"
 
 
@@ -112,7 +112,7 @@ def test_id_headers_start_conversations_without_separator_lines(tmp_path):
         "# id: A2\n# time: 2026-11-20 09:05\nCustomer: second customer\n"
     )
     rec, rows, _ = _load(tmp_path, {"t.txt": content}, "text")
-    ids = {json.loads(m)["source_id"]: t for m, t in zip(rows["metadata"], rows["text"])}
+    ids = {json.loads(m)["source_id"]: t for m, t in zip(rows["metadata"], rows["text"], strict=True)}
     assert ids == {"A1": "first customer", "A2": "second customer"} and rec.balanced
 
 
@@ -177,7 +177,7 @@ def test_a_customer_typing_dashes_does_not_split_the_chat(tmp_path):
     )
     rec, rows, _ = _load(tmp_path, {"t.txt": content}, "text")
     assert rec.accepted == 2 and rec.balanced
-    texts = {json.loads(m)["source_id"]: t for m, t in zip(rows["metadata"], rows["text"])}
+    texts = {json.loads(m)["source_id"]: t for m, t in zip(rows["metadata"], rows["text"], strict=True)}
     assert texts["t1"] == "my order list: --- 1 phone case --------- total 250 baht"
     assert texts["t2"] == "second chat"
 

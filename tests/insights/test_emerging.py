@@ -25,7 +25,7 @@ def _counts(volumes: dict[str, list[int]], negatives: dict[str, list[int]] | Non
     rows = []
     for tid, vols in volumes.items():
         negs = (negatives or {}).get(tid, [v // 4 for v in vols])
-        for w, v, neg in zip(_weeks(n), vols, negs):
+        for w, v, neg in zip(_weeks(n), vols, negs, strict=True):
             rows.append({"iso_week": w, "topic_id": tid, "volume": v, "scored": v, "negative": neg})
     return pd.DataFrame(rows)
 

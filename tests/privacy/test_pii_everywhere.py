@@ -7,6 +7,7 @@ import csv
 import logging
 
 import pytest
+
 from planted import (
     FORMULAS,
     find_planted,
@@ -16,7 +17,6 @@ from planted import (
     scan_lines,
     scan_store,
 )
-
 from voc.demo.generate import write_demo
 from voc.store import open_store
 
@@ -54,7 +54,7 @@ def planted_run(tmp_path_factory, prefect_harness):
         summary = weekly_voc(str(cfg), WEEK)
         logging.getLogger("voc").warning("customer wrote: call 089-765-4321 or leak.somchai@example.com")
     finally:
-        for lg, level in zip(loggers, levels):
+        for lg, level in zip(loggers, levels, strict=True):
             lg.removeHandler(capture)
             lg.setLevel(level)
     return work, summary, capture.lines

@@ -8,6 +8,7 @@ import pytest
 
 from sentiment_data import labelled_rows, tiny_train_config, write_jsonl  # noqa: F401
 
+
 @pytest.fixture
 def models_root(tmp_path, monkeypatch) -> Path:
     """An empty models folder used by name resolution, listing and promotion."""

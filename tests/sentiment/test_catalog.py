@@ -6,13 +6,11 @@ import json
 
 import pytest
 
+from sentiment_data import labelled_rows, tiny_train_config, write_jsonl
 from voc.sentiment.base import ModelNotFoundError
-from voc.sentiment.catalog import load_model
-from voc.sentiment.catalog import PromotionRefused, list_models, promote, read_registry
+from voc.sentiment.catalog import PromotionRefused, list_models, load_model, promote, read_registry
 from voc.sentiment.config import DataFile, PromotionConfig, TrainConfig
 from voc.sentiment.train import train_model
-
-from sentiment_data import labelled_rows, tiny_train_config, write_jsonl
 
 
 def _train(tmp_path, name, shuffle_labels=False):

@@ -7,13 +7,12 @@ import json
 import numpy as np
 import pytest
 
+from sentiment_data import tiny_train_config
 from voc.schema import SENTIMENT_LABELS
 from voc.sentiment.base import OUTPUT_COLUMNS
 from voc.sentiment.catalog import load_model
 from voc.sentiment.config import TrainConfig
 from voc.sentiment.train import TrainConfigError, load_train_config, train_model
-
-from sentiment_data import tiny_train_config
 
 
 def test_model_directory_has_artifact_card_and_no_pickle(tiny_model_dir):

@@ -8,9 +8,8 @@ import pandas as pd
 import typer
 from typer.testing import CliRunner
 
-from voc.sentiment.cli import app, evaluate_sentiment, models_app, train_sentiment
-
 from sentiment_data import labelled_rows, tiny_train_config
+from voc.sentiment.cli import app, evaluate_sentiment, models_app, train_sentiment
 
 runner = CliRunner()
 

@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from voc.sentiment.catalog import load_model
-from voc.sentiment.catalog import models_root, read_registry
+from voc.sentiment.catalog import load_model, models_root, read_registry
 from voc.sentiment.config import wisesight_file
 from voc.sentiment.data import read_labelled
 from voc.sentiment.evaluate import evaluate_model

@@ -7,12 +7,11 @@ import json
 import numpy as np
 import pytest
 
+from sentiment_data import labelled_rows, tiny_train_config
 from voc.sentiment.base import OUTPUT_COLUMNS
 from voc.sentiment.catalog import load_model
 from voc.sentiment.config import TrainConfig
 from voc.sentiment.train import train_model
-
-from sentiment_data import labelled_rows, tiny_train_config
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")

@@ -9,6 +9,7 @@ import pytest
 
 from voc.schema import RECORD_COLUMNS
 from voc.store import stores
+from voc.store.errors import StoreError
 
 
 def records(n: int, week: str = "2026-W47", start: int = 0) -> pd.DataFrame:
@@ -200,6 +201,6 @@ def test_a_failed_weekly_replacement_leaves_the_week_as_it_was(postgres_store):
     old = pd.DataFrame({"iso_week": ["2026-W47"] * 2, "topic_id": ["T1", "T2"], "volume": [3, 4]})
     postgres_store.replace_week("topic_week", "2026-W47", old)
     bad = pd.DataFrame({"iso_week": ["2026-W47"], "topic_id": ["T1"], "volume": ["not a number"]})
-    with pytest.raises(Exception):
+    with pytest.raises(StoreError):
         postgres_store.replace_week("topic_week", "2026-W47", bad)
     assert postgres_store.read_table("topic_week")["volume"].tolist() == [3, 4]

@@ -11,7 +11,6 @@ import random
 import pytest
 
 from pii_cases import KINDS, cases, measure
-
 from voc.text.config import RedactConfig
 from voc.text.redact import is_luhn_valid, is_valid_thai_id, redact
 

@@ -2,16 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
-from topics_synthetic import THAI_THEMES, corpus
 
+from topics_synthetic import THAI_THEMES, corpus
 from voc.paths import shared_data_dir
-from voc.topics.parts import build
-from voc.topics.parts.clusterers import WardClusterer, WardParams
-from voc.topics.parts.embedders import HybridEmbedder, HybridParams, StaticEmbedder, StaticParams
 from voc.topics.config import ComponentConfig, TopicsConfig
 from voc.topics.distill import learn_token_vectors
 from voc.topics.labels import THAI_RE
 from voc.topics.model import fit_topics
+from voc.topics.parts import build
+from voc.topics.parts.clusterers import WardClusterer, WardParams
+from voc.topics.parts.embedders import HybridEmbedder, HybridParams, StaticEmbedder, StaticParams
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
-from topics_synthetic import ENGLISH_THEMES, THAI_THEMES, corpus
 
+from topics_synthetic import ENGLISH_THEMES, THAI_THEMES, corpus
 from voc.topics.config import TopicsConfig
 from voc.topics.labels import THAI_RE, is_label_term, label_terms, make_label
 from voc.topics.model import fit_topics
@@ -20,7 +20,7 @@ def test_thai_themes_are_found_and_labelled_in_thai(thai_fit):
     docs, texts, truth, fit = thai_fit
     assert normalized_mutual_info_score(truth, fit.assignments) > 0.9
     assert len(fit.topics) == 4
-    for label, words in zip(fit.topics.label, fit.topics.top_words):
+    for label, words in zip(fit.topics.label, fit.topics.top_words, strict=True):
         assert THAI_RE.search(label), label
         # BERTopic's English preprocessing would have stripped Thai out of the topic words.
         assert all(THAI_RE.search(w) for w in words[:3]), words

@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from topics_synthetic import ENGLISH_THEMES, corpus
 
+from topics_synthetic import ENGLISH_THEMES, corpus
 from voc.schema import OUTLIER_TOPIC_ID
 from voc.topics.config import TopicsConfig
 from voc.topics.model import TOPIC_TABLE_COLUMNS, TopicFit, fit_topics

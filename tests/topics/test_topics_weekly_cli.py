@@ -3,9 +3,9 @@ import re
 
 import pandas as pd
 import pytest
-from topics_synthetic import ENGLISH_THEMES, THAI_THEMES, corpus
 from typer.testing import CliRunner
 
+from topics_synthetic import ENGLISH_THEMES, THAI_THEMES, corpus
 from voc.paths import shared_data_dir
 from voc.schema import TOPIC_ASSIGNMENT_COLUMNS
 from voc.topics.cli import app

@@ -12,8 +12,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from voc.demo.themes import (
-    AGENT_LINES, AREAS, AREAS_EN, BRANCHES, CLOSERS, CONTEXTS, NOTE_ACTIONS, NOTE_TEMPLATES, OPENERS, PHONES,
-    THEME_PRODUCT, THEMES,
+    AGENT_LINES,
+    AREAS,
+    AREAS_EN,
+    BRANCHES,
+    CLOSERS,
+    CONTEXTS,
+    NOTE_ACTIONS,
+    NOTE_TEMPLATES,
+    OPENERS,
+    PHONES,
+    THEME_PRODUCT,
+    THEMES,
 )
 from voc.weeks import shift_week, week_start
 
@@ -113,7 +123,7 @@ def generate_messages(end_week: str, n_weeks: int, total: int, seed: int) -> lis
         for _ in range(n):
             theme = _pick(rng, weights)
             lang = _pick(rng, LANG_SHARE)
-            tone = _pick(rng, dict(zip(("positive", "neutral", "negative"), THEMES[theme]["tone"])))
+            tone = _pick(rng, dict(zip(("positive", "neutral", "negative"), THEMES[theme]["tone"], strict=True)))
             channel = _pick(rng, CHANNEL_SHARE)
             at = start + timedelta(seconds=rng.randint(0, 7 * 86400 - 1))
             text, clauses = compose(rng, theme, lang, tone, with_pii=rng.random() < 0.03)
@@ -142,7 +152,8 @@ def write_inputs(inputs: Path, messages: list[Message], seed: int) -> dict[str, 
     w.writerow(["review_id", "review_text", "posted_at", "stars", "user", "product"])
     for i, m in enumerate(by["review"]):
         when = m.at.strftime("%d/%m/%Y %H:%M") if i % 2 else m.at.isoformat(timespec="seconds")
-        w.writerow([f"R{i:06d}", m.text, when, int(m.rating), m.author, THEME_PRODUCT[m.theme]])
+        stars = "" if m.rating is None else int(m.rating)  # every review is rated; no stars would stay blank
+        w.writerow([f"R{i:06d}", m.text, when, stars, m.author, THEME_PRODUCT[m.theme]])
     w.writerow(["R-bad-1", "", by["review"][0].at.isoformat(), 3, "user_x", "NJ App"])  # missing text
     w.writerow(["R-bad-2", "แอปใช้ดีครับ", "เมื่อวานนี้", 5, "user_y", "NJ App"])  # unreadable date
     _write_bytes(inputs / "reviews.csv", buf.getvalue().encode("utf-8-sig"))
@@ -156,7 +167,8 @@ def write_inputs(inputs: Path, messages: list[Message], seed: int) -> dict[str, 
         week = m.at.strftime("%G-W%V")
         forum_rows.setdefault(week, []).append(json.dumps(post, ensure_ascii=False))
         if rng.random() < 0.02:  # the same customer posts the same thing again the same day
-            again = dict(post, post_id=f"F{i:06d}-re", created=(m.at + timedelta(minutes=7)).isoformat(timespec="seconds"))
+            later = (m.at + timedelta(minutes=7)).isoformat(timespec="seconds")
+            again = dict(post, post_id=f"F{i:06d}-re", created=later)
             forum_rows[week].append(json.dumps(again, ensure_ascii=False))
     for week, rows in forum_rows.items():
         _write_bytes(inputs / "forum" / f"posts-{week}.jsonl", ("\n".join(rows) + "\n").encode("utf-8"))

@@ -19,7 +19,9 @@ def write_hostile_corpus(folder: Path, week_day: str = "2026-11-20") -> dict[str
     json_dir.mkdir(parents=True, exist_ok=True)
     d = week_day
     (csv_dir / "ragged.csv").write_text(HEADER + f"h1,ok,{d}\nh2,a,b,c,d\nh3\n", encoding="utf-8")
-    (csv_dir / "quotes.csv").write_text(HEADER + f'h4,"never closed,{d}\nh5,after the bad quote,{d}\n', encoding="utf-8")
+    (csv_dir / "quotes.csv").write_text(
+        HEADER + f'h4,"never closed,{d}\nh5,after the bad quote,{d}\n', encoding="utf-8"
+    )
     (csv_dir / "nul.csv").write_bytes((HEADER + f"h6,fine row,{d}\nh7,bad\x00row,{d}\nh8,fine too,{d}\n"
                                        + "".join(f"h{100 + i},filler row {i},{d}\n" for i in range(40))).encode())
     (csv_dir / "tis620.csv").write_bytes((HEADER + f"h9,ส่งของช้ามาก,{d}\n").encode("cp874"))

@@ -87,7 +87,8 @@ CLOSERS = {
                 "en": ["", " please advise", " thanks", "?", " any update?"],
                 "mix": ["", " please ตอบด้วยนะคะ", " รบกวนด้วยครับ", "?"]},
     "negative": {"th": ["", " แย่มาก", " ผิดหวังจริงๆ 😡", " ช่วยแก้ด่วนเลย", " จะย้ายค่ายแล้วนะ", " เสียเวลามาก"],
-                 "en": ["", " terrible", " so disappointed 😡", " fix this asap", " thinking of switching", " waste of time"],
+                 "en": ["", " terrible", " so disappointed 😡", " fix this asap", " thinking of switching",
+                        " waste of time"],
                  "mix": ["", " แย่มาก so bad", " fix ด่วนเลย", " ผิดหวังมาก 😡"]},
 }
 BRANCHES = ["สยาม", "บางนา", "เชียงใหม่", "ขอนแก่น", "ภูเก็ต", "Siam", "Bangna"]
@@ -108,7 +109,8 @@ NOTE_TEMPLATES = {
 }
 NOTE_ACTIONS = {
     "th": ["ลองรีสตาร์ตเครื่อง", "ส่งเรื่องให้ทีมเทคนิค", "ตรวจสอบบิลย้อนหลัง", "นัดช่างเข้าไปดู"],
-    "en": ["restart the device", "escalate to the technical team", "review the past invoices", "book a technician visit"],
+    "en": ["restart the device", "escalate to the technical team", "review the past invoices",
+           "book a technician visit"],
 }
 
 # personal details customers add; with the numbers in them they keep two messages from being copies

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 ExportFormat = Literal["parquet", "csv", "xlsx", "html"]
-ALL_FORMATS: tuple[str, ...] = ("parquet", "csv", "xlsx", "html")
+ALL_FORMATS: tuple[ExportFormat, ...] = ("parquet", "csv", "xlsx", "html")
 
 
 class ExportConfig(BaseModel):

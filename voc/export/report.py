@@ -121,7 +121,8 @@ class _Report:
         if not s:
             return f'<div class="banner warn">{self.t("empty")}</div>'
         if s.get("is_partial"):
-            out.append(f'<div class="banner bad">{self.t("partial")} <b>{escape(str(s.get("missing_sources", "")))}</b></div>')
+            missing = escape(str(s.get("missing_sources", "")))
+            out.append(f'<div class="banner bad">{self.t("partial")} <b>{missing}</b></div>')
         status = s.get("data_status")
         if status == "empty":
             out.append(f'<div class="banner warn">{self.t("empty")}</div>')
@@ -204,7 +205,7 @@ class _Report:
                 f'<div class="q">{quote}</div></td>'
                 f'<td class="r">{_int(r["volume"])}</td><td class="r">{_pct(r["share_pct"])}</td>'
                 f'<td class="r">{_signed_int(r["change_abs"])}<br><small>{_signed_pct(r["change_pct"])}</small></td>'
-                f'<td>{svg.sentiment_bar(r["pct_positive"], r["pct_neutral"], r["pct_negative"], title=self._mix_title(r))}'
+                f'<td>{self._mix_bar(r)}'
                 f'<br><small>net {_signed(r["net_sentiment"])}</small></td>'
                 f'<td class="terms">{escape(str(r.get("top_terms") or ""))}</td></tr>'
             )
@@ -218,8 +219,8 @@ class _Report:
         n = self.cfg.trend_weeks
         weeks = [shift_week(self.week, -k) for k in range(n - 1, -1, -1)]
         head = f'<section><h2>{self.t("trends")}</h2>'
-        total = dict(zip(weeks_all, _json_list(s.get("weekly_volume"))))
-        net = dict(zip(weeks_all, _json_list(s.get("weekly_net_sentiment"))))
+        total = dict(zip(weeks_all, _json_list(s.get("weekly_volume")), strict=False))
+        net = dict(zip(weeks_all, _json_list(s.get("weekly_net_sentiment")), strict=False))
         charts = [
             svg.week_bars([total.get(w, 0) for w in weeks], weeks, _plain(self.t("overall")), width=460, height=120),
             svg.week_line([net.get(w) for w in weeks], weeks, _plain(self.t("net_week"))),
@@ -286,14 +287,15 @@ class _Report:
         seg = sw[(sw["segment_field"] != ALL) & (sw["channel"] == ALL) & (sw["language"] == ALL)
                  & (sw["segment_value"] != ALL)]
         for field in dict.fromkeys(seg["segment_field"]):
-            parts.append((f'{self.t("segments")}: {escape(str(field))}', seg[seg["segment_field"] == field], "segment_value"))
+            title = f'{self.t("segments")}: {escape(str(field))}'
+            parts.append((title, seg[seg["segment_field"] == field], "segment_value"))
         blocks = []
         for title, frame, key in parts:
             frame = frame.sort_values(["volume", key], ascending=[False, True])
             rows = "".join(
                 f'<tr><td>{escape(str(r[key]))}</td><td class="r">{_int(r["volume"])}</td>'
                 f'<td class="r">{_signed_pct(r["change_pct"])}</td>'
-                f'<td>{svg.sentiment_bar(r["pct_positive"], r["pct_neutral"], r["pct_negative"], width=120, title=self._mix_title(r))}</td>'
+                f'<td>{self._mix_bar(r, width=120)}</td>'
                 f'<td class="r">{_signed(r["net_sentiment"])}</td></tr>'
                 for r in frame.to_dict("records")
             ) or f'<tr><td colspan="5">{self.t("no_rows")}</td></tr>'
@@ -345,19 +347,25 @@ class _Report:
         if s:
             vals = (s.get("pct_positive"), s.get("pct_neutral"), s.get("pct_negative"))
             return " ".join(f'<span class="dot" style="background:{c}"></span>{self.t(k)} {_pct(v)}'
-                            for (k, c), v in zip(keys, vals))
+                            for (k, c), v in zip(keys, vals, strict=True))
         return " ".join(f'<span class="dot" style="background:{c}"></span>{self.t(k)}' for k, c in keys)
 
     def _mix_title(self, r: dict) -> str:
         return (f'positive {_pct(r.get("pct_positive"))}, neutral {_pct(r.get("pct_neutral"))}, '
                 f'negative {_pct(r.get("pct_negative"))}')
 
+    def _mix_bar(self, r: dict, width: int = 160) -> str:
+        """A table row's sentiment mix as one bar, titled with its percentages."""
+        return svg.sentiment_bar(r["pct_positive"], r["pct_neutral"], r["pct_negative"], width=width,
+                                 title=self._mix_title(r))
+
 
 _CSS = """
 :root{--fg:#1d2329;--muted:#5d6670;--line:#dde1e5;--bg:#f7f8f9}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);
-font-family:'Noto Sans Thai','Noto Sans','TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Loma','Garuda','Tlwg Typo',sans-serif;
+font-family:'Noto Sans Thai','Noto Sans','TH Sarabun New','Sarabun','Leelawadee UI','Tahoma',
+'Loma','Garuda','Tlwg Typo',sans-serif;
 font-size:15px;line-height:1.5}
 header{background:#1f3b57;color:#fff;padding:18px 28px}
 h1{margin:0;font-size:24px}.sub{margin:4px 0 0;opacity:.85}
@@ -368,19 +376,27 @@ h2{font-size:18px;margin:0 0 10px}h3{font-size:15px;margin:0 0 6px}
 .banner.bad{background:#fde2e4;border:1px solid #d1495b}.banner.warn{background:#fff4d6;border:1px solid #e0a800}
 .banner.info{background:#e7f0fa;border:1px solid #3b6ea8}
 .note{color:var(--muted);font-size:13px}.empty{color:var(--muted);font-style:italic}
-.tiles{display:flex;flex-wrap:wrap;gap:12px}.tile{flex:1 1 200px;border:1px solid var(--line);border-radius:6px;padding:10px 12px}
-.tile .k{color:var(--muted);font-size:13px}.tile .n{font-size:28px;font-weight:700}.tile .d{font-size:13px;color:var(--muted)}
-.mix{margin-top:12px;font-size:13px}.dot{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top;text-align:left}
+.tiles{display:flex;flex-wrap:wrap;gap:12px}
+.tile{flex:1 1 200px;border:1px solid var(--line);border-radius:6px;padding:10px 12px}
+.tile .k{color:var(--muted);font-size:13px}.tile .n{font-size:28px;font-weight:700}
+.tile .d{font-size:13px;color:var(--muted)}
+.mix{margin-top:12px;font-size:13px}
+.dot{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px}
+table{border-collapse:collapse;width:100%}
+th,td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top;text-align:left}
 th{font-size:13px;color:var(--muted);font-weight:600}td.r{text-align:right;white-space:nowrap}
-tr.bad td{background:#fde2e4}.terms{color:var(--muted);font-size:13px}.q{color:var(--muted);font-size:13px;margin-top:2px}
+tr.bad td{background:#fde2e4}.terms{color:var(--muted);font-size:13px}
+.q{color:var(--muted);font-size:13px;margin-top:2px}
 .badge{font-size:11px;border-radius:10px;padding:1px 7px;margin-left:4px;color:#fff;white-space:nowrap}
 .badge.new{background:#3b6ea8}.badge.up{background:#d1495b}
-.cards{display:flex;flex-wrap:wrap;gap:12px}.card{flex:1 1 340px;border:1px solid var(--line);border-left:4px solid #d1495b;border-radius:6px;padding:10px 12px}
+.cards{display:flex;flex-wrap:wrap;gap:12px}
+.card{flex:1 1 340px;border:1px solid var(--line);border-left:4px solid #d1495b;border-radius:6px;
+padding:10px 12px}
 .card .id{color:var(--muted);font-weight:400;font-size:12px}.why{margin:4px 0;font-size:14px}
 blockquote{margin:6px 0;padding:4px 10px;border-left:3px solid var(--line);background:var(--bg);font-size:14px}
 .row,.multiples,.breakdowns{display:flex;flex-wrap:wrap;gap:18px}.sm{width:230px}.bd{flex:1 1 330px}
-svg text{font-family:inherit;fill:var(--fg)}svg .t{font-size:12px;font-weight:600}svg .a{font-size:10px;fill:var(--muted)}svg .v{font-size:11px}
+svg text{font-family:inherit;fill:var(--fg)}svg .t{font-size:12px;font-weight:600}
+svg .a{font-size:10px;fill:var(--muted)}svg .v{font-size:11px}
 .method li{font-size:13px;color:var(--muted)}
 """
 
@@ -452,4 +468,6 @@ def _breakdown_text(v: object) -> str:
 
 def _plain(escaped: str) -> str:
     """Undo escaping of a fixed phrase that svg escapes again."""
-    return escaped.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'").replace("&quot;", '"')
+    for entity, char in (("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&#x27;", "'"), ("&quot;", '"')):
+        escaped = escaped.replace(entity, char)
+    return escaped

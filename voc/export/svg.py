@@ -75,13 +75,14 @@ def week_line(values: Sequence[float | None], weeks: Sequence[str], title: str, 
         return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
 
     parts = [f'<text x="0" y="12" class="t">{escape(title)}</text>',
-             f'<line x1="{left}" x2="{left + plot_w}" y1="{_num(y(0))}" y2="{_num(y(0))}" stroke="{MUTED}" stroke-dasharray="3 3"/>',
+             f'<line x1="{left}" x2="{left + plot_w}" y1="{_num(y(0))}" y2="{_num(y(0))}" '
+             f'stroke="{MUTED}" stroke-dasharray="3 3"/>',
              f'<text x="{left - 4}" y="{_num(y(hi) + 4)}" class="a" text-anchor="end">{_num(hi)}</text>',
              f'<text x="{left - 4}" y="{_num(y(0) + 4)}" class="a" text-anchor="end">0</text>',
              f'<text x="{left - 4}" y="{_num(y(lo) + 4)}" class="a" text-anchor="end">{_num(lo)}</text>']
     segment: list[str] = []
     for i, v in enumerate(list(values) + [None]):
-        if _missing(v):
+        if v is None or _missing(v):
             if len(segment) > 1:
                 parts.append(f'<polyline fill="none" stroke="{LINE}" stroke-width="2" points="{" ".join(segment)}"/>')
             segment = []
@@ -91,7 +92,9 @@ def week_line(values: Sequence[float | None], weeks: Sequence[str], title: str, 
                      f'<title>{escape(weeks[i])}: {_num(v)}</title></circle>')
     if weeks:
         parts.append(f'<text x="{left}" y="{height - 3}" class="a">{escape(weeks[0])}</text>')
-        parts.append(f'<text x="{left + plot_w}" y="{height - 3}" class="a" text-anchor="end">{escape(weeks[-1])}</text>')
+        parts.append(
+            f'<text x="{left + plot_w}" y="{height - 3}" class="a" text-anchor="end">{escape(weeks[-1])}</text>'
+        )
     return f'<svg class="chart" width="{width}" height="{height}" role="img">{"".join(parts)}</svg>'
 
 

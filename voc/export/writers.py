@@ -6,6 +6,7 @@ Every file is written to a temporary file in the same folder and moved into plac
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import tempfile
@@ -49,11 +50,10 @@ def write_exports(
     for name in names:
         df = safe[name]
         if "parquet" in config.formats:
-            written.append(_atomic(out_dir / f"{name}.parquet",
-                                   lambda p, df=df: df.to_parquet(p, index=False)))
+            written.append(_atomic(out_dir / f"{name}.parquet", functools.partial(df.to_parquet, index=False)))
         if "csv" in config.formats:
             # UTF-8 with BOM (Excel reads Thai), text fields quoted (a bare \r stays in its row)
-            written.append(_atomic(out_dir / f"{name}.csv", lambda p, df=df: write_csv(df, p)))
+            written.append(_atomic(out_dir / f"{name}.csv", functools.partial(write_csv, df)))
     if "xlsx" in config.formats:
         written.append(_atomic(out_dir / f"voc-{week}.xlsx",
                                lambda p: write_workbook(p, {n: safe[n] for n in names})))

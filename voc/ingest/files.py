@@ -10,9 +10,9 @@ import csv
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 
@@ -39,7 +39,7 @@ class RawRows:
     rejects: list[tuple[str, str, str]] = field(default_factory=list)  # (location, reason, raw)
     files: list[str] = field(default_factory=list)
 
-    def extend(self, other: "RawRows") -> None:
+    def extend(self, other: RawRows) -> None:
         self.rows.extend(other.rows)
         self.locations.extend(other.locations)
         self.rejects.extend(other.rejects)
@@ -259,7 +259,7 @@ def _iter_delimited(path: Path, where: str, delimiter: str, encoding: str, chunk
                     parts = next(csv.reader([line], delimiter=delimiter), [])
                     lloc = f"{where}:line {ln}"
                     if len(parts) == n and not CONTROL_RE.search(line) and '"' not in line:
-                        out.rows.append(dict(zip(header, parts)))
+                        out.rows.append(dict(zip(header, parts, strict=True)))
                         out.locations.append(lloc)
                     else:
                         out.rejects.append(
@@ -271,7 +271,7 @@ def _iter_delimited(path: Path, where: str, delimiter: str, encoding: str, chunk
             if CONTROL_RE.search(raw):
                 out.rejects.append((loc, "control characters (NUL or similar) in row", raw))
                 continue
-            out.rows.append(dict(zip(header, row)))
+            out.rows.append(dict(zip(header, row, strict=True)))
             out.locations.append(loc)
         yield out
 

@@ -8,7 +8,8 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -16,7 +17,7 @@ import orjson
 import pandas as pd
 
 from voc.ingest.config import ColumnMap
-from voc.ingest.dates import DateRules, read_times
+from voc.ingest.dates import DateRules, YearRule, read_times
 from voc.ingest.encoding import CONTROL_RE
 from voc.ingest.files import RawRows, SourceError
 from voc.schema import CHANNELS, QUARANTINE_COLUMNS, RECORD_COLUMNS
@@ -75,7 +76,7 @@ def author_hash(handle: object, salt: str) -> str | None:
     s = str(handle).strip()
     if not s:
         return None
-    return hashlib.sha256(f"{salt}\x1f{s.casefold()}".encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha256(f"{salt}\x1f{s.casefold()}".encode()).hexdigest()[:20]
 
 
 def dedup_text(text: str, nfc: bool = True) -> str:
@@ -115,7 +116,7 @@ class MapContext:
     redact: object = True  # a voc.text.config.RedactConfig, or True (defaults) / False (off)
     date_format: str | None = None
     dayfirst: bool = True
-    years: str = "auto"  # two-digit years: auto, buddhist or gregorian (voc/ingest/dates.py)
+    years: YearRule = "auto"  # two-digit years: auto, buddhist or gregorian (voc/ingest/dates.py)
     future_margin_hours: float = 24.0
 
 
@@ -180,7 +181,7 @@ def row_problem(row: dict, columns: list[str], text_column: str) -> tuple[str, d
 
 def quarantine_frame(entries: list[tuple[str, str, str]], ctx: MapContext) -> pd.DataFrame:
     redact = _redactor(ctx.redact)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = [
         {
             "run_id": ctx.run_id,
@@ -254,7 +255,7 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: b
             rows[i] = fixed
     # a row that cannot be stored is kept for its quarantine entry but read as empty from here on
     # (pandas would choke on its values: a lone surrogate breaks its string columns)
-    values = [r if not b else {} for b, r in zip(bad.tolist(), rows)] if (bad != "").any() else rows
+    values = [r if not b else {} for b, r in zip(bad.tolist(), rows, strict=True)] if (bad != "").any() else rows
     get = lambda col: pd.Series([r.get(col) for r in values], dtype=object)  # noqa: E731
 
     orig_text = get(columns.text)
@@ -275,7 +276,7 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: b
     unknown_chan = ~chan.isin(CHANNELS) & (bad == "")
     bad[unknown_chan] = "unknown channel " + chan[unknown_chan].astype(str)
 
-    meta_extra = [dict() for _ in range(len(df))]
+    meta_extra: list[dict[str, Any]] = [{} for _ in range(len(df))]
     if columns.created_at:
         raw_times = get(columns.created_at)
         rules = DateRules(ctx.source_tz, ctx.dayfirst, ctx.date_format, ctx.years,
@@ -420,7 +421,8 @@ def map_rows_guarded(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_co
 
 def quarantine_all(raw: RawRows, reason: str, ctx: MapContext) -> MappedRows:
     """Every row of ``raw`` quarantined with ``reason`` (and its rejects with theirs)."""
-    entries = list(raw.rejects) + [(loc, reason, _json_raw(row)) for loc, row in zip(raw.locations, raw.rows)]
+    rows = [(loc, reason, _json_raw(row)) for loc, row in zip(raw.locations, raw.rows, strict=True)]
+    entries = list(raw.rejects) + rows
     return MappedRows(pd.DataFrame(columns=list(RECORD_COLUMNS)), quarantine_frame(entries, ctx))
 
 

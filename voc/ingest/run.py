@@ -7,10 +7,10 @@ import logging
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -50,7 +50,7 @@ class Reconciliation:
 
 
 def new_run_id() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(3)
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(3)
 
 
 def author_salt(store: Store, env_name: str) -> str:
@@ -209,7 +209,7 @@ def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: 
     A failure of the whole source raises SourceError; so does an unexpected error (a bug), as a
     SourceError naming its type, so that the other sources still run.
     """
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     rec = Reconciliation(source=src.name)
     ctx = MapContext(
         source=src.name,
@@ -266,7 +266,7 @@ def log_reconciliation(store: Store, run_id: str, rec: Reconciliation, week: str
         "status": rec.status,
         "error": rec.error,
         "started_at": started,
-        "finished_at": datetime.now(timezone.utc),
+        "finished_at": datetime.now(UTC),
     }
     store.log_run(pd.DataFrame([row], columns=list(RUN_LOG_COLUMNS)))
 
@@ -274,7 +274,7 @@ def log_reconciliation(store: Store, run_id: str, rec: Reconciliation, week: str
 def record_failure(store: Store, run_id: str, source: str, error: str, week: str | None) -> Reconciliation:
     """Log a source that could not be read at all (after retries)."""
     rec = Reconciliation(source=source, status="failed", error=error)
-    log_reconciliation(store, run_id, rec, week, datetime.now(timezone.utc))
+    log_reconciliation(store, run_id, rec, week, datetime.now(UTC))
     return rec
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from collections.abc import Iterator
+from typing import cast
 
 from voc.ingest.config import SqlSource
 from voc.ingest.files import RawRows, SourceError
@@ -15,7 +16,9 @@ def database_url(src: SqlSource) -> str:
         try:
             from prefect.blocks.system import Secret
 
-            return Secret.load(src.url_secret).get()
+            # Prefect types load() as "block or coroutine" (it is async in async code); this code is sync
+            secret = cast("Secret[str]", Secret.load(src.url_secret))
+            return secret.get()
         except Exception as e:
             raise SourceError(f"source {src.name}: cannot load Prefect Secret block {src.url_secret!r}: "
                               f"{type(e).__name__}") from None
@@ -38,7 +41,7 @@ def iter_sql(src: SqlSource, chunk_rows: int = 50_000) -> Iterator[RawRows]:
             result = con.execution_options(stream_results=True).execute(sa.text(src.query))
             cols = list(result.keys())
             for part in result.partitions(chunk_rows):
-                rows = [dict(zip(cols, r)) for r in part]
+                rows = [dict(zip(cols, r, strict=True)) for r in part]
                 out = RawRows(rows=rows, locations=[f"{src.name}:row {n + i + 1}" for i in range(len(rows))])
                 out.files.append(f"sql:{src.name}")
                 n += len(rows)
@@ -49,7 +52,8 @@ def iter_sql(src: SqlSource, chunk_rows: int = 50_000) -> Iterator[RawRows]:
         raise
     except Exception as e:
         # never echo the URL: it may hold a password
-        raise SourceError(f"source {src.name}: query failed: {type(e).__name__}: {(str(e).splitlines() or [''])[0][:300]}") from None
+        first_line = (str(e).splitlines() or [""])[0][:300]
+        raise SourceError(f"source {src.name}: query failed: {type(e).__name__}: {first_line}") from None
     finally:
         if engine is not None:
             engine.dispose()

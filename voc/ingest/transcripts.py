@@ -31,8 +31,10 @@ import json
 import logging
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from voc.ingest.config import TranscriptSource
 from voc.ingest.encoding import read_text_file
@@ -74,10 +76,12 @@ def _shown_labels(labels: list[str]) -> list[str]:
     return sorted(set(shown))
 
 
-def conversation_row(conv_id, started, turns: list[tuple[str, str, object]], src: TranscriptSource,
+def conversation_row(conv_id, started, turns: Sequence[tuple[object, object, object]], src: TranscriptSource,
                      extra: dict | None = None) -> tuple[dict | None, str | None]:
     """One canonical raw row from (speaker, text, time) turns, or (None, reason)."""
-    customer, agent, unknown = [], 0, []
+    customer: list[str] = []
+    agent = 0
+    unknown: list[str] = []
     first_time = None
     for speaker, text, t in turns:
         label = "" if speaker is None else str(speaker)
@@ -95,7 +99,7 @@ def conversation_row(conv_id, started, turns: list[tuple[str, str, object]], src
     if not customer:
         return None, "no customer turns" + (f" (unknown speakers {_shown_labels(unknown)} count as "
                                             f"{src.unknown_speakers}; see customer_speakers)" if unknown else "")
-    meta = {"customer_turns": len(customer), "agent_turns": agent, "turns": len(turns)}
+    meta: dict[str, object] = {"customer_turns": len(customer), "agent_turns": agent, "turns": len(turns)}
     if unknown:
         meta["unknown_speaker_turns"] = len(unknown)
         meta["unknown_speakers"] = _shown_labels(unknown)
@@ -129,7 +133,7 @@ def read_transcripts(path: Path, src: TranscriptSource) -> RawRows:
 
 
 def _warn_long(path: Path, src: TranscriptSource, out: RawRows) -> None:
-    long = [(loc, row) for loc, row in zip(out.locations, out.rows)
+    long = [(loc, row) for loc, row in zip(out.locations, out.rows, strict=True)
             if row.get("metadata", {}).get("transcript_warning")]
     if long:
         worst = max(row["metadata"]["turns"] for _, row in long)
@@ -183,7 +187,7 @@ def _read_json_conversations(path: Path, text: str, src: TranscriptSource, out: 
         if bad:
             out.rejects.append((loc, "wrong shape: a turn is not {speaker, text, time}", raw[:2000]))
             continue
-        extra = {}
+        extra: dict[str, Any] = {}
         if src.author_field and obj.get(src.author_field) is not None:
             extra["author"] = obj.get(src.author_field)
         for seg, field_name in src.segment_fields.items():
@@ -191,7 +195,7 @@ def _read_json_conversations(path: Path, text: str, src: TranscriptSource, out: 
                 extra.setdefault("segments", {})[seg] = obj.get(field_name)
         row, reason = conversation_row(obj.get(src.id_field), obj.get(src.time_field), turns, src, extra)
         if row is None:
-            out.rejects.append((loc, reason, raw[:2000]))
+            out.rejects.append((loc, reason or "unusable conversation", raw[:2000]))
             continue
         out.rows.append(row)
         out.locations.append(loc)
@@ -302,7 +306,8 @@ def _read_text_conversations(path: Path, text: str, src: TranscriptSource, out: 
     # split on \n, \r\n or \r only: U+2028 or a form feed inside a message is text, not a new line
     lines = _LINE_BREAK_RE.split(text)
     speakers = _speaker_labels(lines, src)
-    kinds: list[tuple[str, object]] = []
+    # (kind, value): the value's type follows the kind (a header's (key, value), a turn's _Turn, a line)
+    kinds: list[tuple[str, Any]] = []
     for line in lines:
         h = _HEADER_RE.match(line)
         m = _PREFIX_RE.match(line)
@@ -364,7 +369,7 @@ def _read_text_conversations(path: Path, text: str, src: TranscriptSource, out: 
                                      "(customer_speakers / agent_speakers)", raw))
             continue
         conv_id = conv.headers.get("id") or (f"{path.name}#{n}" if multi else path.name)
-        extra = {}
+        extra: dict[str, Any] = {}
         if conv.headers.get("customer"):
             extra["author"] = conv.headers["customer"]
         started = conv.headers.get("time")
@@ -374,7 +379,7 @@ def _read_text_conversations(path: Path, text: str, src: TranscriptSource, out: 
         turns = [(t.speaker, t.text, t.time) for t in conv.turns]
         row, reason = conversation_row(conv_id, started, turns, src, extra)
         if row is None:
-            out.rejects.append((loc, reason, raw))
+            out.rejects.append((loc, reason or "unusable conversation", raw))
             continue
         if conv.unattributed:
             row["metadata"]["unattributed_lines"] = conv.unattributed

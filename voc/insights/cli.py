@@ -35,7 +35,9 @@ def _read_frame(path: Path, what: str):
 @app.command("build")
 def build(
     week: str = typer.Option(..., "--week", help="ISO week to report, like 2026-W47."),
-    records: Path = typer.Option(..., "--records", help="Enriched records (.parquet/.csv) of the week and trailing weeks."),
+    records: Path = typer.Option(
+        ..., "--records", help="Enriched records (.parquet/.csv) of the week and trailing weeks."
+    ),
     topics: Path = typer.Option(None, "--topics", help="Topic registry (.parquet/.csv)."),
     run_log: Path = typer.Option(None, "--run-log", help="The week's run log (.parquet/.csv)."),
     out: Path = typer.Option(Path("exports"), "--out", help="Export root; files go to <out>/<week>/."),

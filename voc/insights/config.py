@@ -48,7 +48,7 @@ class InsightsConfig(BaseModel):
     """Confidence level of driver intervals."""
 
     @model_validator(mode="after")
-    def _baseline_fits_history(self) -> "InsightsConfig":
+    def _baseline_fits_history(self) -> InsightsConfig:
         if self.baseline_weeks > self.history_weeks:
             raise ValueError(
                 f"baseline_weeks ({self.baseline_weeks}) cannot exceed history_weeks "

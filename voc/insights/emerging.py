@@ -129,7 +129,7 @@ def detect_emerging(
     new_flag = out["is_new"] & (out["volume"] >= config.min_volume)
     out["signals"] = [
         ",".join(name for name, on in (("new", n), ("volume", v), ("negative_share", g)) if on)
-        for n, v, g in zip(new_flag, out["volume_flag"], out["negative_flag"])
+        for n, v, g in zip(new_flag, out["volume_flag"], out["negative_flag"], strict=True)
     ]
     out["is_emerging"] = out["signals"] != ""
     return out[EMERGING_COLUMNS]

@@ -213,7 +213,7 @@ class _Context:
         prev_ids = self.counts.loc[self.counts["iso_week"] == self.prev, "topic_id"]
         ids = sorted(set(cur.index) | set(prev_ids))
         trend_weeks = [shift_week(self.week, -k) for k in range(cfg.trend_weeks - 1, -1, -1)]
-        flagged = dict(zip(emerging["topic_id"], emerging["is_emerging"]))
+        flagged = dict(zip(emerging["topic_id"], emerging["is_emerging"], strict=True))
         rows = []
         for tid in ids:
             c = cur.loc[tid] if tid in cur.index else None
@@ -523,7 +523,7 @@ def _sentiment_groups(base: pd.DataFrame, keys: list[str], week: str, prev: str)
     out["net_sentiment"] = _net(cur["positive"], cur["negative"], cur["scored"]).to_numpy()
     out["prev_volume"] = before["volume"].fillna(0).astype(int).to_numpy()
     out["change_abs"] = out["volume"] - out["prev_volume"]
-    out["change_pct"] = [_change_pct(a, b) for a, b in zip(out["volume"], out["prev_volume"])]
+    out["change_pct"] = [_change_pct(a, b) for a, b in zip(out["volume"], out["prev_volume"], strict=True)]
     out["prev_net_sentiment"] = _net(before["positive"], before["negative"], before["scored"]).to_numpy()
     out["net_change"] = (out["net_sentiment"] - out["prev_net_sentiment"]).round(1)
     return out

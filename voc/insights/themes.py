@@ -74,7 +74,9 @@ def theme_week_table(week: str, records: pd.DataFrame, topics: pd.DataFrame, con
             "topics": int(len(topic_sizes)),
             "topic_ids": json.dumps(sorted(topic_sizes.index.tolist())),
             "top_topics": " | ".join(hierarchy.topic_label(t) for t in topic_sizes.index[:3]),
-            "by_language": json.dumps({str(k): int(v) for k, v in group["language"].fillna("unknown").value_counts().items()}),
+            "by_language": json.dumps(
+                {str(k): int(v) for k, v in group["language"].fillna("unknown").value_counts().items()}
+            ),
             **{f"quote_{i + 1}": quotes[i] if i < len(quotes) else "" for i in range(3)},
             "is_new": bool(vol > 0 and tid in new),
             "is_emerging": bool(flag is not None and flag["is_emerging"]),
@@ -113,7 +115,7 @@ class _Hierarchy:
             self.rows[tid].get("merged_into"), str
         ) and tid not in seen:
             seen.add(tid)
-            tid = self.rows[tid]["merged_into"]
+            tid = str(self.rows[tid]["merged_into"])
         return tid
 
     def theme_of(self, tid: object) -> str:
@@ -164,7 +166,8 @@ def _quotes(group: pd.DataFrame, n: int, max_chars: int) -> list[str]:
         return []
     text = group["text"].astype(object).where(_present(group["text"]), group.get("text_clean")).fillna("").astype(str)
     prob = pd.to_numeric(group["topic_probability"], errors="coerce").fillna(0.0).to_numpy()
-    order = np.lexsort((group["record_id"].astype(str).to_numpy() if "record_id" in group else np.zeros(len(group)), -prob))
+    tie_break = group["record_id"].astype(str).to_numpy() if "record_id" in group else np.zeros(len(group))
+    order = np.lexsort((tie_break, -prob))
     out: list[str] = []
     seen: set[str] = set()
     for i in order:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,10 @@ import pandas as pd
 from voc.errors import ModelError
 from voc.schema import SENTIMENT_COLUMNS, SENTIMENT_LABELS
 from voc.sentiment.config import CANONICAL_LABELS
+
+if TYPE_CHECKING:
+    from voc.sentiment.config import TrainConfig
+    from voc.sentiment.data import LabelledData
 
 OUTPUT_COLUMNS: list[str] = [c for c in SENTIMENT_COLUMNS if c != "record_id"]
 """What ``predict`` returns, in this order."""
@@ -57,8 +62,15 @@ class SentimentModel(ABC):
 
     @classmethod
     @abstractmethod
-    def load(cls, directory: Path, manifest: dict[str, Any]) -> "SentimentModel":
+    def load(cls, directory: Path, manifest: dict[str, Any]) -> SentimentModel:
         """Read a model written by ``save``."""
+
+    @classmethod
+    @abstractmethod
+    def train(
+        cls, config: TrainConfig, train: LabelledData, valid: LabelledData | None
+    ) -> tuple[SentimentModel, dict[str, Any]]:
+        """Fit on ``train`` (``valid`` chooses settings); return the model and a tuning log for its card."""
 
     def predict(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> pd.DataFrame:
         """The sentiment columns of ``voc.schema.SENTIMENT_COLUMNS`` (without record_id), one row a text."""
@@ -110,8 +122,8 @@ def probabilities_frame(probs: np.ndarray, model_ref: str) -> pd.DataFrame:
 
 def library_versions() -> dict[str, str]:
     """Versions of the libraries that can change what a model computes."""
-    from importlib.metadata import PackageNotFoundError, version
     import platform
+    from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
     for pkg in ("numpy", "scipy", "scikit-learn", "nlpo3", "pythainlp", "torch", "transformers", "tokenizers"):

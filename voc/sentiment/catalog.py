@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +146,9 @@ class Promotion:
     promoted: bool
 
 
-def promote(name: str, config: PromotionConfig | None = None, force: bool = False, root: Path | None = None) -> Promotion:
+def promote(
+    name: str, config: PromotionConfig | None = None, force: bool = False, root: Path | None = None
+) -> Promotion:
     """Make ``name`` the default if it is not worse than the current default beyond the tolerance.
 
     Both models are scored now on the configured reference set, so the comparison is fair even
@@ -181,12 +183,14 @@ def promote(name: str, config: PromotionConfig | None = None, force: bool = Fals
         {
             "model": entry,
             "previous": champion_entry,
-            "promoted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "promoted_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "metric": config.metric,
             "score": round(challenger_score, 6),
             "previous_score": None if champion_score is None else round(champion_score, 6),
             "reference": [f.path for f in config.reference],
-            "forced": bool(force and champion_score is not None and challenger_score < champion_score - config.tolerance),
+            "forced": bool(
+                force and champion_score is not None and challenger_score < champion_score - config.tolerance
+            ),
         }
     )
     write_registry(registry, root)

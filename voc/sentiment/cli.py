@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
 
 import typer
 
@@ -62,7 +62,7 @@ def predict(
     text_column: str = typer.Option(..., "--text-column", help="Column holding the text."),
     output: Path = typer.Option(..., "--output", help="Where to write (format by suffix)."),
     model: str = typer.Option("default", "--model", help="Model name under models/sentiment, or a path."),
-    language_column: Optional[str] = typer.Option(None, help="Column holding each text's language."),
+    language_column: str | None = typer.Option(None, help="Column holding each text's language."),
     batch_size: int = typer.Option(4096, min=1, help="Texts scored at once."),
 ) -> None:
     """Write every input column plus sentiment, sentiment_confidence, the four probabilities and sentiment_model."""
@@ -90,7 +90,7 @@ def predict(
 
 def train_sentiment(
     config: Path = typer.Option(..., "--config", help="Training YAML (see configs/train/)."),
-    output_dir: Optional[Path] = typer.Option(None, help="Where the model directory goes (default models/sentiment)."),
+    output_dir: Path | None = typer.Option(None, help="Where the model directory goes (default models/sentiment)."),
 ) -> None:
     """Train a sentiment model from a config; writes a versioned model directory with its card."""
     from voc.sentiment.train import load_train_config, train_model
@@ -113,12 +113,13 @@ def evaluate_sentiment(
     data: Path = typer.Option(..., "--data", help="Labelled CSV, TSV, JSONL or Parquet file."),
     text_column: str = typer.Option(..., "--text-column"),
     label_column: str = typer.Option(..., "--label-column"),
-    label_map: Optional[str] = typer.Option(
+    label_map: str | None = typer.Option(
         None, "--label-map",
-        help='JSON mapping raw labels to positive/neutral/negative/question, e.g. \'{"0": "negative", "1": "positive"}\' '
+        help="JSON mapping raw labels to positive/neutral/negative/question, "
+        'e.g. \'{"0": "negative", "1": "positive"}\' '
         "(default: wisesight's pos/neu/neg/q and the canonical names).",
     ),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write all figures as JSON here."),
+    json_out: Path | None = typer.Option(None, "--json", help="Also write all figures as JSON here."),
 ) -> None:
     """Print micro-F1, macro-F1 and the confusion matrix of a model on labelled data."""
     from voc.sentiment.catalog import load_model
@@ -147,7 +148,7 @@ def evaluate_sentiment(
     width = max(len(x) for x in labels + ["gold\\pred"]) + 2
     typer.echo("confusion matrix (rows gold, columns predicted):")
     typer.echo("gold\\pred".ljust(width) + "".join(x.rjust(width) for x in labels))
-    for label, row in zip(labels, scores["confusion"]["matrix"]):
+    for label, row in zip(labels, scores["confusion"]["matrix"], strict=True):
         typer.echo(label.ljust(width) + "".join(str(v).rjust(width) for v in row))
     if json_out:
         json_out.write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -170,7 +171,7 @@ def list_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.
         typer.echo(f"{'*' if r['default'] else ' '} {r['model']:<28} {r['backend']:<26} {r['created']:<26} {figures}")
 
 
-def _promotion_config(config: Optional[Path]):
+def _promotion_config(config: Path | None):
     from voc.sentiment.config import SentimentConfig
 
     if config is None:
@@ -191,7 +192,9 @@ def _promotion_config(config: Optional[Path]):
 @models_app.command("promote")
 def promote_command(
     name: str = typer.Argument(..., help="Model directory name (or path) to make the default."),
-    config: Optional[Path] = typer.Option(None, help="Pipeline config whose sentiment.promotion sets the reference set and tolerance."),
+    config: Path | None = typer.Option(
+        None, help="Pipeline config whose sentiment.promotion sets the reference set and tolerance."
+    ),
     force: bool = typer.Option(False, help="Promote even when the model scores worse."),
 ) -> None:
     """Make a model the default if it is not worse than the current one beyond the tolerance."""
@@ -204,4 +207,6 @@ def promote_command(
         typer.echo(f"{result.challenger} is already the default")
         return
     before = "" if result.champion_score is None else f" (was {result.champion}: {result.champion_score:.4f})"
-    typer.echo(f"default sentiment model is now {result.challenger}: {result.metric} {result.challenger_score:.4f}{before}")
+    typer.echo(
+        f"default sentiment model is now {result.challenger}: {result.metric} {result.challenger_score:.4f}{before}"
+    )

@@ -31,7 +31,7 @@ class LabelledData:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def subset(self, mask: np.ndarray) -> "LabelledData":
+    def subset(self, mask: np.ndarray) -> LabelledData:
         idx = np.flatnonzero(mask)
         return LabelledData(
             [self.texts[i] for i in idx],
@@ -56,7 +56,9 @@ def _format(spec: DataFile, path: Path) -> str:
     suffix = path.suffix.lower()
     known = {".csv": "csv", ".tsv": "tsv", ".txt": "tsv", ".jsonl": "jsonl", ".parquet": "parquet"}
     if suffix not in known:
-        raise TrainingDataError(f"{path}: cannot tell the format from {suffix!r}; set format: csv, tsv, jsonl or parquet")
+        raise TrainingDataError(
+            f"{path}: cannot tell the format from {suffix!r}; set format: csv, tsv, jsonl or parquet"
+        )
     return known[suffix]
 
 
@@ -122,7 +124,7 @@ def read_labelled(specs: list[DataFile]) -> LabelledData:
         mapping = {**{c: c for c in CANONICAL_LABELS}, **spec.label_map}
         raw_texts = [_as_text(v) for v in df[spec.text_column].tolist()]
         raw_labels = [_as_text(v).strip() for v in df[spec.label_column].tolist()]
-        for i, (text, raw) in enumerate(zip(raw_texts, raw_labels)):
+        for i, (text, raw) in enumerate(zip(raw_texts, raw_labels, strict=True)):
             if not text.strip():
                 raise TrainingDataError(f"{path}: row {i + 1}: empty text in column {spec.text_column!r}")
             if raw not in mapping and spec.default_label:
@@ -141,7 +143,9 @@ def read_labelled(specs: list[DataFile]) -> LabelledData:
         else:
             languages.extend([spec.language] * len(raw_texts) if spec.language else guess_languages(raw_texts))
         sources.extend([spec.display_name] * len(raw_texts))
-        files.append({"name": spec.display_name, "path": spec.path, "rows": len(raw_texts), "sha256": file_sha256(path)})
+        files.append(
+            {"name": spec.display_name, "path": spec.path, "rows": len(raw_texts), "sha256": file_sha256(path)}
+        )
     return LabelledData(texts, np.asarray(labels, dtype=object), languages, sources, files)
 
 

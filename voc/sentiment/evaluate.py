@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -17,19 +18,19 @@ def four_class_predictions(probs: np.ndarray) -> np.ndarray:
     return np.asarray(CANONICAL_LABELS, dtype=object)[np.asarray(probs).argmax(axis=1)]
 
 
-def classification_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+def classification_scores(gold: Sequence[str] | np.ndarray, pred: Sequence[str] | np.ndarray) -> dict[str, Any]:
     """Micro-F1 (= accuracy for one label per text), macro-F1 over the gold labels, confusion matrix.
 
     Macro-F1 averages over the labels present in ``gold``; a prediction outside them (a
     neutral for positive/negative-only review data) counts as an error, not as a class.
     """
-    gold = np.asarray(gold, dtype=object)
-    pred = np.asarray(pred, dtype=object)
-    labels = [c for c in CANONICAL_LABELS if c in set(gold) | set(pred)]
-    gold_labels = [c for c in CANONICAL_LABELS if c in set(gold)]
+    gold_arr = np.asarray(gold, dtype=object)
+    pred_arr = np.asarray(pred, dtype=object)
+    labels = [c for c in CANONICAL_LABELS if c in set(gold_arr) | set(pred_arr)]
+    gold_labels = [c for c in CANONICAL_LABELS if c in set(gold_arr)]
     idx = {c: i for i, c in enumerate(labels)}
     cm = np.zeros((len(labels), len(labels)), dtype=np.int64)
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold_arr, pred_arr, strict=True):
         cm[idx[g], idx[p]] += 1
     per_class = {}
     for c in gold_labels:
@@ -38,8 +39,10 @@ def classification_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str,
         precision = tp / cm[:, i].sum() if cm[:, i].sum() else 0.0
         recall = tp / cm[i, :].sum() if cm[i, :].sum() else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[c] = {"precision": float(precision), "recall": float(recall), "f1": float(f1), "support": int(cm[i, :].sum())}
-    n = len(gold)
+        per_class[c] = {
+            "precision": float(precision), "recall": float(recall), "f1": float(f1), "support": int(cm[i, :].sum())
+        }
+    n = len(gold_arr)
     micro = float(np.trace(cm) / n) if n else 0.0
     macro = float(np.mean([v["f1"] for v in per_class.values()])) if per_class else 0.0
     return {
@@ -56,8 +59,8 @@ def score_probabilities(data: LabelledData, probs: np.ndarray) -> dict[str, Any]
     pred = four_class_predictions(probs)
     out = classification_scores(data.labels, pred)
     out.update(_extras(data.labels, probs))
-    for key, groups in (("by_language", data.languages), ("by_source", data.sources)):
-        groups = np.asarray(groups, dtype=object)
+    for key, group_of in (("by_language", data.languages), ("by_source", data.sources)):
+        groups = np.asarray(group_of, dtype=object)
         out[key] = {}
         for g in sorted(set(groups)):
             mask = groups == g
@@ -97,6 +100,6 @@ def confusion_table(scores: dict[str, Any]) -> str:
     """The confusion matrix as a Markdown table (rows gold, columns predicted)."""
     labels = scores["confusion"]["labels"]
     lines = ["| gold \\ predicted | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
-    for label, row in zip(labels, scores["confusion"]["matrix"]):
+    for label, row in zip(labels, scores["confusion"]["matrix"], strict=True):
         lines.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
     return "\n".join(lines)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -44,7 +44,7 @@ class FeaturizerSettings:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "FeaturizerSettings":
+    def from_json(cls, data: dict) -> FeaturizerSettings:
         return cls(
             lowercase=bool(data["lowercase"]),
             word_ngrams=tuple(data["word_ngrams"]),
@@ -200,7 +200,7 @@ class Featurizer:
             self._segmenter = ThaiWordSegmenter(self.words_file)
         return self._segmenter
 
-    def warm(self) -> "Featurizer":
+    def warm(self) -> Featurizer:
         """Load the word list and build the bucket table now, so the first batch is not slower."""
         if "word" in self.kinds:
             _ = self.segmenter
@@ -243,7 +243,7 @@ class Featurizer:
         return _counts(rows[keep], cols[keep], len(normalized), len(self.char_buckets))
 
     # -- fit / transform -------------------------------------------------------------------
-    def fit(self, texts: Sequence[object], min_df: int = 2, max_features: int | None = None) -> "Featurizer":
+    def fit(self, texts: Sequence[object], min_df: int = 2, max_features: int | None = None) -> Featurizer:
         """Choose the vocabularies and idf weights from training texts."""
         normalized = [normalize(t, self.settings.lowercase) for t in texts]
         n = len(normalized)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -87,7 +88,7 @@ class LinearSentimentModel(SentimentModel):
         }
 
     @classmethod
-    def load(cls, directory: Path, manifest: dict[str, Any]) -> "LinearSentimentModel":
+    def load(cls, directory: Path, manifest: dict[str, Any]) -> LinearSentimentModel:
         spec = manifest["featurizer"]
         f = Featurizer(FeaturizerSettings.from_json(spec), directory / spec["words_file"], int(spec["char_bits"]))
         words = json.loads((directory / "word_vocab.json").read_text(encoding="utf-8"))
@@ -105,7 +106,7 @@ class LinearSentimentModel(SentimentModel):
     @classmethod
     def train(
         cls, config: TrainConfig, train: LabelledData, valid: LabelledData | None
-    ) -> tuple["LinearSentimentModel", dict[str, Any]]:
+    ) -> tuple[LinearSentimentModel, dict[str, Any]]:
         """Fit on ``train``; choose C and offsets on ``valid``. Returns the model and a tuning log."""
         return _train(config, train, valid)
 
@@ -142,7 +143,7 @@ def _train(
 
     p = config.linear
     settings = FeaturizerSettings(
-        lowercase=p.lowercase, word_ngrams=tuple(p.word_ngrams), char_ngrams=tuple(p.char_ngrams),
+        lowercase=p.lowercase, word_ngrams=p.word_ngrams, char_ngrams=p.char_ngrams,
         sublinear_tf=p.sublinear_tf,
     )
     featurizer = Featurizer(settings, default_words_file()).fit(train.texts, p.min_df, p.max_features)
@@ -150,21 +151,21 @@ def _train(
     blocks = featurizer.transform(train.texts)
     x_train = sp.hstack([blocks[k] for k in featurizer.kinds]).tocsr()
     x_valid = None
-    if valid is not None and len(valid):
+    if valid is not None and len(valid):  # x_valid is set only with valid data
         vb = featurizer.transform(valid.texts)
         x_valid = sp.hstack([vb[k] for k in featurizer.kinds]).tocsr()
 
     trained = [c for c in CANONICAL_LABELS if c in set(train.labels)]
     if len(trained) < 2:
         raise ValueError(f"training data has only the label(s) {trained}; need at least two")
-    candidates = []
+    candidates: list[dict[str, Any]] = []
     for C in p.C:
         if p.classifier == "svm":
             coef, bias = _fit_svm(x_train, train.labels, trained, C, p, config.seed)
         else:
             coef, bias = _fit_logistic(x_train, train.labels, trained, C, p, config.seed)
-        entry = {"C": C, "coef": coef, "bias": bias, "temperature": 1.0}
-        if x_valid is not None:
+        entry: dict[str, Any] = {"C": C, "coef": coef, "bias": bias, "temperature": 1.0}
+        if x_valid is not None and valid is not None:
             z = np.asarray(x_valid @ coef, dtype=np.float64) + bias
             if p.classifier == "svm":
                 # SVM margins are not log-odds: one scale, fitted by valid log-loss, makes them so
@@ -176,12 +177,12 @@ def _train(
         candidates.append(entry)
     best = max(candidates, key=lambda e: e.get("score", 0.0)) if x_valid is not None else candidates[0]
     offsets = np.zeros(len(CANONICAL_LABELS))
-    if p.tune_offsets and x_valid is not None:
+    if p.tune_offsets and x_valid is not None and valid is not None:
         offsets = tune_offsets(best["valid_logits"], valid.labels, p)
     tuning = {
         "chosen_C": best["C"],
         "temperature": round(best["temperature"], 6),
-        "offsets": dict(zip(CANONICAL_LABELS, offsets.round(4).tolist())),
+        "offsets": dict(zip(CANONICAL_LABELS, offsets.round(4).tolist(), strict=True)),
         "candidates": [
             {k: round(v, 6) for k, v in e.items() if k in ("C", "micro_f1", "macro_f1", "score", "temperature")}
             for e in candidates
@@ -191,7 +192,7 @@ def _train(
     coef = (best["coef"] * best["temperature"]).astype(np.float32)
     bias = best["bias"] * best["temperature"]
     split = np.cumsum([featurizer.n_features()[k] for k in featurizer.kinds])[:-1]
-    weights = dict(zip(featurizer.kinds, np.split(coef, split, axis=0)))
+    weights = dict(zip(featurizer.kinds, np.split(coef, split, axis=0), strict=True))
     model = LinearSentimentModel(config.name, "unsaved", featurizer, weights, bias, offsets)
     return model, tuning
 
@@ -258,8 +259,8 @@ def _expand(clf, trained: list[str]) -> tuple[np.ndarray, np.ndarray]:
         rows = {classes[0]: -0.5 * clf.coef_[0], classes[1]: 0.5 * clf.coef_[0]}
         biases = {classes[0]: -0.5 * clf.intercept_[0], classes[1]: 0.5 * clf.intercept_[0]}
     else:
-        rows = dict(zip(classes, clf.coef_))
-        biases = dict(zip(classes, clf.intercept_))
+        rows = dict(zip(classes, clf.coef_, strict=True))
+        biases = dict(zip(classes, clf.intercept_, strict=True))
     for label in trained:
         k = CANONICAL_LABELS.index(label)
         coef[:, k] = rows[label]

@@ -13,7 +13,7 @@ import os
 import random
 import shutil
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,7 @@ def train_model(config: TrainConfig, output_root: Path | None = None) -> Path:
     for split, data in (("valid", valid), ("test", test)):
         if data is not None:
             metrics[split] = evaluate_model(model, data)
-    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    created = datetime.now(UTC).isoformat(timespec="seconds")
     card = build_card(config, model, train, valid, test, metrics, tuning, created, train_seconds)
     (staging / "train_config.yaml").write_text(
         yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True), encoding="utf-8"
@@ -88,8 +88,8 @@ def train_model(config: TrainConfig, output_root: Path | None = None) -> Path:
 def _data_summary(data: LabelledData | None) -> list[dict] | None:
     if data is None:
         return None
-    counts = {}
-    for src, label in zip(data.sources, data.labels):
+    counts: dict[str, dict[str, int]] = {}
+    for src, label in zip(data.sources, data.labels, strict=True):
         counts.setdefault(src, {}).setdefault(label, 0)
         counts[src][label] += 1
     return [{**f, "labels": counts.get(f["name"], {})} for f in data.files]
@@ -125,7 +125,10 @@ def _fmt(x: float | None) -> str:
 
 
 def _metrics_rows(metrics: dict[str, Any]) -> list[str]:
-    rows = ["| split | part | n | micro-F1 | macro-F1 | polarity acc. | share pos / neu / neg |", "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| split | part | n | micro-F1 | macro-F1 | polarity acc. | share pos / neu / neg |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for split, m in metrics.items():
         parts = [("all", m)] + [(f"lang {k}", v) for k, v in m["by_language"].items()]
         parts += [(f"file {k}", v) for k, v in m["by_source"].items()] if len(m["by_source"]) > 1 else []
@@ -133,7 +136,8 @@ def _metrics_rows(metrics: dict[str, Any]) -> list[str]:
             share = s["label_share"]
             rows.append(
                 f"| {split} | {part} | {s['n']} | {_fmt(s['micro_f1'])} | {_fmt(s['macro_f1'])} | "
-                f"{_fmt(s.get('polarity_accuracy'))} | {share['positive']:.3f} / {share['neutral']:.3f} / {share['negative']:.3f} |"
+                f"{_fmt(s.get('polarity_accuracy'))} | "
+                f"{share['positive']:.3f} / {share['neutral']:.3f} / {share['negative']:.3f} |"
             )
     return rows
 

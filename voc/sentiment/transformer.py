@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -90,7 +91,7 @@ class TransformerSentimentModel(SentimentModel):
                 "batch_size": self.batch_size}
 
     @classmethod
-    def load(cls, directory: Path, manifest: dict[str, Any]) -> "TransformerSentimentModel":
+    def load(cls, directory: Path, manifest: dict[str, Any]) -> TransformerSentimentModel:
         torch, transformers = _imports()
         path = directory / manifest.get("hf_dir", HF_DIR)
         tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
@@ -102,7 +103,7 @@ class TransformerSentimentModel(SentimentModel):
     @classmethod
     def train(
         cls, config: TrainConfig, train: LabelledData, valid: LabelledData | None
-    ) -> tuple["TransformerSentimentModel", dict[str, Any]]:
+    ) -> tuple[TransformerSentimentModel, dict[str, Any]]:
         """Fine-tune ``config.transformer.checkpoint`` on ``train``; keep the best epoch on ``valid``."""
         return _train(config, train, valid)
 
@@ -134,7 +135,10 @@ def _train(config: TrainConfig, train: LabelledData, valid: LabelledData | None)
     total = p.max_steps or max(1, math.ceil(steps_per_epoch * p.epochs))
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
     groups = [
-        {"params": [w for n, w in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": p.weight_decay},
+        {
+            "params": [w for n, w in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": p.weight_decay,
+        },
         {"params": [w for n, w in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=p.learning_rate)

@@ -55,9 +55,9 @@ def _pg_text(value) -> str | None:
 
 def _frame(rows: list[tuple], columns: list[str], types: dict[str, str]) -> pd.DataFrame:
     """Rows fetched from PostgreSQL as the DataFrame DuckDB's ``.df()`` gives for the same table."""
-    cols = list(zip(*rows)) if rows else [()] * len(columns)
+    cols = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
     data = {}
-    for name, values in zip(columns, cols):
+    for name, values in zip(columns, cols, strict=True):
         t = types.get(name, "VARCHAR")
         if t == "DOUBLE":
             data[name] = pd.Series(np.array([np.nan if v is None else v for v in values], dtype="float64"))
@@ -131,8 +131,11 @@ class PostgresStore(Store):
         """A psycopg cursor in one transaction: committed on success, rolled back on error."""
         conn = self.engine.raw_connection()
         try:
-            with conn.cursor() as cur:
+            cur = conn.cursor()  # the pool's DB-API view types no `with`: close it by hand
+            try:
                 yield cur
+            finally:
+                cur.close()
             conn.commit()
         except BaseException:
             conn.rollback()
@@ -169,7 +172,7 @@ class PostgresStore(Store):
         values = [_copy_column(data[c], t) for c, t in table.columns.items()]
         # write_row escapes in psycopg's C code: several times faster than building the text here
         with cur.copy(f"COPY {sql.q(target)} ({sql.column_list(table)}) FROM STDIN") as copy:
-            for row in zip(*values):
+            for row in zip(*values, strict=True):
                 copy.write_row(row)
 
     def _temp(self, cur, temp: str, table: Table, data: pd.DataFrame) -> None:

@@ -8,7 +8,8 @@ order, so the first record of a group is its leader and the result is determinis
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Hashable, Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -21,13 +22,16 @@ _SEED = 20240601  # fixed: the same texts give the same groups in every run
 _CHUNK_SHINGLES = 200_000  # bounds memory at about 50 MB per chunk with 64 permutations
 
 
+RecordId = TypeVar("RecordId", bound=Hashable)
+
+
 def find_near_duplicates(
-    record_ids: Sequence[str],
+    record_ids: Sequence[RecordId],
     texts: Sequence[str],
     config: NearDupConfig | None = None,
     *,
     normalized: bool = False,
-) -> list[str | None]:
+) -> list[RecordId | None]:
     """For each record, the id of an earlier record it nearly duplicates, else None.
 
     Args:
@@ -42,7 +46,7 @@ def find_near_duplicates(
     cfg = config or _DEFAULT
     if len(record_ids) != len(texts):
         raise ValueError(f"record_ids ({len(record_ids)}) and texts ({len(texts)}) differ in length")
-    result: list[str | None] = [None] * len(texts)
+    result: list[RecordId | None] = [None] * len(texts)
     if not cfg.enabled or not len(texts):
         return result
     keys = [_shingle_text(t if normalized else normalize(t)) for t in texts]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 
 from voc.text.config import NormalizeConfig
-from voc.text.patterns import THAI_RE, EMAIL_RE, LAUGHTER_RE, LAUGHTER_TOKEN, PLACEHOLDERS, URL_RE
+from voc.text.patterns import EMAIL_RE, LAUGHTER_RE, LAUGHTER_TOKEN, PLACEHOLDERS, THAI_RE, URL_RE
 
 _DEFAULT = NormalizeConfig()
 
@@ -100,7 +101,9 @@ def _thai_normalize(text: str) -> str:
     return text
 
 
-_THAI_RULES: list[tuple[re.Pattern[str], str]] = []
+ThaiRule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
+"""A compiled pattern and its replacement (a string, or a function of the match)."""
+_THAI_RULES: list[ThaiRule] = []
 _THAI_TRIGGERS: list[re.Pattern[str]] = []
 _DANGLING: set[str] = set()
 
@@ -117,7 +120,7 @@ def _needs_thai_rules(text: str) -> bool:
     return False
 
 
-def _thai_rules() -> list[tuple[re.Pattern[str], str]]:
+def _thai_rules() -> list[ThaiRule]:
     """PyThaiNLP's ``normalize`` rules, compiled once and merged (its own call runs ~30 regexes)."""
     if _THAI_RULES:
         return _THAI_RULES

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -42,13 +42,15 @@ def process_texts(texts: Sequence[str], config: TextConfig | None = None) -> pd.
     repeats = Counter(clean)
     near_dup = find_near_duplicates(range(len(clean)), clean, cfg.near_dup, normalized=True)
     languages = [detect_language(text) for text in clean]
-    token_lists = [tokenize(text, lang, cfg.tokenize, normalized=True) for text, lang in zip(clean, languages)]
+    token_lists = [
+        tokenize(text, lang, cfg.tokenize, normalized=True) for text, lang in zip(clean, languages, strict=True)
+    ]
     terms_of = {lang: topic_terms(lang, cfg.tokenize) for lang in LANGUAGES}  # as topic_tokens does
-    topic_col = [" ".join(terms_of[lang](tokens)) for lang, tokens in zip(languages, token_lists)]
+    topic_col = [" ".join(terms_of[lang](tokens)) for lang, tokens in zip(languages, token_lists, strict=True)]
     tokens_col = [" ".join(tokens) for tokens in token_lists]
     del token_lists
     flags_col: list[str] = []
-    for text, original, dup_of in zip(clean, raw, near_dup):
+    for text, original, dup_of in zip(clean, raw, near_dup, strict=True):
         flags = noise_flags(text, cfg.noise, batch_count=repeats[text], original=original)
         if dup_of is not None:
             flags.append(NEAR_DUPLICATE_FLAG)

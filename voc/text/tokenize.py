@@ -12,7 +12,8 @@ import functools
 import gzip
 import json
 import re
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from voc.text.config import THAI_ENGINES, TokenizeConfig
 from voc.text.normalize import normalize
@@ -29,6 +30,9 @@ from voc.text.patterns import (
     THAI_CHARS,
     URL_RE,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokenizer import Tokenizer
 
 _DEFAULT = TokenizeConfig()
 
@@ -346,13 +350,15 @@ def _tokenizer_exceptions() -> frozenset[str]:
 
 
 @functools.cache
-def _spacy_tokenizer() -> Callable:
+def _spacy_tokenizer() -> Tokenizer:
     import spacy
 
     nlp = spacy.blank("en")
+    # spaCy types Language.tokenizer as any callable; a blank pipeline's is always a Tokenizer
+    tokenizer = cast("Tokenizer", nlp.tokenizer)
     for placeholder in PLACEHOLDERS:
-        nlp.tokenizer.add_special_case(placeholder, [{"ORTH": placeholder}])
-    return nlp.tokenizer
+        tokenizer.add_special_case(placeholder, [{"ORTH": placeholder}])
+    return tokenizer
 
 
 @functools.cache
@@ -447,7 +453,7 @@ def _nlpo3_dictionary(user_words: tuple[str, ...]) -> str:
 _NLPO3_LOADED: set[str] = set()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _lemma(word: str) -> str:
     return _lemma_table().get(word, word)
 

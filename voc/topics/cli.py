@@ -19,9 +19,15 @@ def _group() -> None:
 def fit(
     input: Path = typer.Option(..., "--input", help="CSV, JSONL or Parquet file with a text column."),
     text_column: str = typer.Option(..., "--text-column", help="Name of the column holding the text."),
-    output: Path = typer.Option(..., "--output", help="Input rows plus topic_id and topic_label (CSV, JSONL, Parquet)."),
-    config: Path | None = typer.Option(None, "--config", help="YAML: a pipeline config with a 'topics' section, or the section alone."),
-    topics_output: Path | None = typer.Option(None, "--topics-output", help="Topic table: id, label, size, top words, quotes."),
+    output: Path = typer.Option(
+        ..., "--output", help="Input rows plus topic_id and topic_label (CSV, JSONL, Parquet)."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="YAML: a pipeline config with a 'topics' section, or the section alone."
+    ),
+    topics_output: Path | None = typer.Option(
+        None, "--topics-output", help="Topic table: id, label, size, top words, quotes."
+    ),
 ) -> None:
     """Write every input column plus topic_id and topic_label; optionally the topic table."""
     import pandas as pd
@@ -40,7 +46,9 @@ def fit(
     df = read_input(input)
     if text_column not in df.columns:
         known = ", ".join(map(str, df.columns)) or "(none)"
-        raise typer.BadParameter(f"{input} has no column {text_column!r}; columns are: {known}", param_hint="--text-column")
+        raise typer.BadParameter(
+            f"{input} has no column {text_column!r}; columns are: {known}", param_hint="--text-column"
+        )
     # Quotes come from text_clean: normalized and redacted, so no phone number reaches a report.
     layer = process_texts(df[text_column].tolist())
     result = fit_topics(layer.topic_tokens.tolist(), layer.text_clean.tolist(), cfg, tokenize_config=None)

@@ -89,7 +89,7 @@ class TopicsConfig(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _known_backends(self) -> "TopicsConfig":
+    def _known_backends(self) -> TopicsConfig:
         # Validating names and params here makes a typo fail when the config loads, not mid-run.
         from voc.topics.parts import validate_component
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 THAI_RE = re.compile(r"[\u0e00-\u0e7f]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -148,7 +148,8 @@ def surface_phrases(texts: Sequence[str], max_words: int, tokenize_config=None) 
         if not isinstance(text, str) or not text.strip():
             continue
         tokens = tokenize(text, config=tokenize_config, normalized=True)
-        spans, pos = [], 0
+        spans: list[tuple[int, int]] = []
+        pos = 0
         for tok in tokens:
             start = text.find(tok, pos)
             if start < 0:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from voc.topics.parts import build
 from voc.topics.config import TopicsConfig
 from voc.topics.labels import label_from, pick_quotes, readable_terms, surface_phrases, thai_share
+from voc.topics.parts import build
 from voc.topics.themes import THEME_TABLE_COLUMNS, group_topics, theme_label
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class TopicFit:
 
     def theme_assignments(self) -> np.ndarray:
         """Local theme number per input document, -1 for an outlier."""
-        theme_of = dict(zip(self.topics["local_id"].astype(int), self.topics["local_theme"].astype(int)))
+        theme_of = dict(zip(self.topics["local_id"].astype(int), self.topics["local_theme"].astype(int), strict=True))
         return np.array([theme_of.get(int(a), -1) for a in self.assignments], dtype=int)
 
     @property

@@ -108,7 +108,7 @@ def update_registry(
     )
     claimed_row: dict[int, int] = {}
     claimed_by: dict[int, int] = {}
-    for sim, i, j in pairs:
+    for _sim, i, j in pairs:
         if i not in claimed_row and j not in claimed_by:
             claimed_row[i], claimed_by[j] = j, i
 
@@ -152,14 +152,16 @@ def update_registry(
         if sims[i, j] >= cfg.match_threshold and i in claimed_row:
             into = local_to_topic_id[int(local_topics[i]["local_id"])]
             if into != row_id:
-                event("merged", row_id, f"this week's fit covers it with {into} (similarity {sims[i, j]:.2f}); records go to {into}")
+                event("merged", row_id,
+                      f"this week's fit covers it with {into} (similarity {sims[i, j]:.2f}); records go to {into}")
 
     if taxonomy is not None:
         _apply_renames(rows, taxonomy, event)
     local_to_theme_id = _assign_themes(rows, fit, local_to_topic_id, week, taxonomy, event)
     registry_out = pd.DataFrame([rows[t] for t in sorted(rows)], columns=REGISTRY_COLUMNS)
     registry_out["size_last_fit"] = registry_out["size_last_fit"].fillna(0).astype("int64")
-    return RegistryUpdate(registry_out, pd.DataFrame(events, columns=EVENT_COLUMNS), local_to_topic_id, local_to_theme_id)
+    events_out = pd.DataFrame(events, columns=EVENT_COLUMNS)
+    return RegistryUpdate(registry_out, events_out, local_to_topic_id, local_to_theme_id)
 
 
 def _checked(registry: pd.DataFrame) -> pd.DataFrame:
@@ -195,10 +197,10 @@ def _assign_themes(
     topics = fit.topics
     local_theme = {
         int(t): (int(g) if pd.notna(g) and int(g) >= 0 else -1 - int(t))  # no theme: a theme of its own
-        for t, g in zip(topics["local_id"], topics["local_theme"])
+        for t, g in zip(topics["local_id"], topics["local_theme"], strict=True)
     }
-    size = {int(t): int(n) for t, n in zip(topics["local_id"], topics["size"])}
-    label = {int(t): str(lab) for t, lab in zip(topics["local_id"], topics["label"])}
+    size = {int(t): int(n) for t, n in zip(topics["local_id"], topics["size"], strict=True)}
+    label = {int(t): str(lab) for t, lab in zip(topics["local_id"], topics["label"], strict=True)}
     themes = fit.themes.set_index("local_theme") if len(fit.themes) else pd.DataFrame()
     previous = {tid: r["theme_id"] for tid, r in rows.items() if isinstance(r.get("theme_id"), str)}
     members: dict[int, list[int]] = {}
@@ -216,7 +218,7 @@ def _assign_themes(
     # A theme people merged others into may take several of this fit's themes: they said it is one issue.
     merge_targets = {m.into for m in taxonomy.theme_merges} if taxonomy is not None else set()
     taken: dict[int, str] = {}
-    for w, g, old in sorted(votes, key=lambda v: (-v[0], v[1], v[2])):
+    for _w, g, old in sorted(votes, key=lambda v: (-v[0], v[1], v[2])):
         if g not in taken and (old not in taken.values() or old in merge_targets):
             taken[g] = old
     known = {r["theme_id"] for r in rows.values() if isinstance(r.get("theme_id"), str)}

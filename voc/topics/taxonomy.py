@@ -22,7 +22,7 @@ class Merge(BaseModel):
     reason: str = ""
 
     @model_validator(mode="after")
-    def _not_into_itself(self) -> "Merge":
+    def _not_into_itself(self) -> Merge:
         if self.into in self.sources:
             raise ValueError(f"merge into {self.into} lists {self.into} among its sources")
         return self
@@ -38,7 +38,7 @@ class ThemeMerge(BaseModel):
     reason: str = ""
 
     @model_validator(mode="after")
-    def _theme_ids(self) -> "ThemeMerge":
+    def _theme_ids(self) -> ThemeMerge:
         for theme_id in [*self.sources, self.into]:
             _check_theme_id(theme_id)
         if self.into in self.sources:
@@ -85,7 +85,7 @@ class Taxonomy(BaseModel):
         return {k: v.strip() for k, v in value.items()}
 
     @model_validator(mode="after")
-    def _ids_and_cycles(self) -> "Taxonomy":
+    def _ids_and_cycles(self) -> Taxonomy:
         target: dict[str, str] = {}
         for merge in self.merges:
             for topic_id in [*merge.sources, merge.into]:

@@ -5,8 +5,9 @@ For evaluations and ad hoc files; the weekly flow uses ``voc.topics.weekly`` (a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from voc.topics.config import TopicsConfig
 from voc.topics.model import TopicFit, fit_topics
@@ -44,5 +45,9 @@ def fit_texts(texts: Sequence[str], config: TopicsConfig | None = None, text_con
     labels = {t: update.label_of(t) for t in set(topic_ids)}
     themes = {t: update.theme_of(t) for t in set(topic_ids)}
     return TextTopics(
-        topic_ids, [labels[t] for t in topic_ids], [themes[t][0] for t in topic_ids], [themes[t][1] for t in topic_ids], fit
+        topic_ids,
+        [labels[t] for t in topic_ids],
+        [themes[t][0] for t in topic_ids],
+        [themes[t][1] for t in topic_ids],
+        fit,
     )

@@ -10,8 +10,8 @@ are encoded, so the cost does not grow with the week's size.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -36,7 +37,7 @@ class Embedder(Protocol):
 class Reducer(Protocol):
     """Dimensionality reduction between embedding and clustering (scikit-learn style)."""
 
-    def fit(self, x: np.ndarray, y: Any = None) -> "Reducer": ...
+    def fit(self, x: np.ndarray, y: Any = None) -> Reducer: ...
 
     def transform(self, x: np.ndarray) -> np.ndarray: ...
 
@@ -45,7 +46,7 @@ class Reducer(Protocol):
 class Clusterer(Protocol):
     """Clustering: after ``fit``, its ``labels_`` array holds a cluster number per row (-1: outlier)."""
 
-    def fit(self, x: np.ndarray, y: Any = None) -> "Clusterer": ...
+    def fit(self, x: np.ndarray, y: Any = None) -> Clusterer: ...
 
 
 Representation = Any

@@ -38,7 +38,7 @@ class KMeansClusterer:
         k = min(max(n_docs // per_topic, p.min_topics), p.max_topics)
         return max(1, min(k, n_docs))
 
-    def fit(self, x: np.ndarray, y: Any = None) -> "KMeansClusterer":
+    def fit(self, x: np.ndarray, y: Any = None) -> KMeansClusterer:
         from sklearn.cluster import KMeans
 
         k = self.n_clusters(x.shape[0])
@@ -59,7 +59,9 @@ class WardParams(KMeansParams):
 class WardClusterer(KMeansClusterer):
     """Agglomerative clustering with Ward linkage (deterministic); k-means on large batches."""
 
-    def fit(self, x: np.ndarray, y: Any = None) -> "WardClusterer":
+    params: WardParams
+
+    def fit(self, x: np.ndarray, y: Any = None) -> WardClusterer:
         if x.shape[0] > self.params.max_docs:
             super().fit(x)
             return self

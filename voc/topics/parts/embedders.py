@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from pydantic import Field
@@ -274,7 +275,8 @@ def encode_multilingual(texts: Sequence[str], threads: int = 1) -> np.ndarray:
     out = np.zeros((len(clean), 512), dtype=np.float32)
     idx = [i for i, t in enumerate(clean) if t.strip()]
     if idx:
-        out[idx] = unit_rows(np.asarray(multilingual_encoder(threads).encode([clean[i] for i in idx]), dtype=np.float32))
+        vectors = multilingual_encoder(threads).encode([clean[i] for i in idx])
+        out[idx] = unit_rows(np.asarray(vectors, dtype=np.float32))
     return out
 
 

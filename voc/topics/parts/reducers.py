@@ -13,7 +13,7 @@ from voc.topics.parts.base import Params
 class IdentityReducer:
     """No reduction: cluster the embeddings as they are."""
 
-    def fit(self, x: np.ndarray, y: Any = None) -> "IdentityReducer":
+    def fit(self, x: np.ndarray, y: Any = None) -> IdentityReducer:
         return self
 
     def transform(self, x: np.ndarray) -> np.ndarray:
@@ -31,7 +31,7 @@ class CappedPca:
         self.n_components = params.n_components
         self.seed = seed
 
-    def fit(self, x: np.ndarray, y: Any = None) -> "CappedPca":
+    def fit(self, x: np.ndarray, y: Any = None) -> CappedPca:
         from sklearn.decomposition import PCA
 
         n = max(1, min(self.n_components, x.shape[0] - 1, x.shape[1]))
