@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+from voc.fsutil import atomic_path
 
 READABLE = (".csv", ".tsv", ".jsonl", ".json", ".parquet", ".xlsx")
 
@@ -65,29 +65,6 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
                 cell.data_type = "s"
                 cell.quotePrefix = True
     wb.save(path)
-
-
-def atomic_path(path: Path):
-    """Context manager giving a temp path beside ``path``, moved into place on success."""
-    return _AtomicPath(path)
-
-
-class _AtomicPath:
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-
-    def __enter__(self) -> Path:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        os.close(fd)
-        self.tmp = Path(tmp)
-        return self.tmp
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:

@@ -1,6 +1,6 @@
 """Write a week's insight tables as Parquet, CSV, an XLSX workbook and the HTML report.
 
-Every file is written to a temporary file in the same folder and moved into place with
+Every file goes through :mod:`voc.fsutil`: written to a temporary file in the same folder and moved into place with
 ``os.replace``, so a crash never leaves a half-written export and a rerun replaces the files.
 """
 
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +16,7 @@ import pandas as pd
 
 from voc.export.config import ExportConfig
 from voc.export.report import render_report
+from voc.fsutil import atomic_path, atomic_write_text
 from voc.tableio import FORMULA_STARTS, escape_formulas, is_formula_like, write_csv  # noqa: F401 (re-exported)
 
 TABLE_ORDER = ("summary", "theme_week", "topic_week", "emerging_topics", "sentiment_week", "drivers", "data_quality")
@@ -59,8 +58,7 @@ def write_exports(
                                lambda p: write_workbook(p, {n: safe[n] for n in names})))
     if "html" in config.formats:
         page = render_report(week, safe, config, history)
-        written.append(_atomic(out_dir / "report.html",
-                               lambda p: Path(p).write_text(page, encoding="utf-8")))
+        written.append(atomic_write_text(out_dir / "report.html", page))
     return written
 
 
@@ -155,15 +153,8 @@ def _cell(v: object) -> object:
     return v
 
 
-def _atomic(path: Path, write: Callable[[str], object]) -> Path:
-    """Write ``path`` via a temporary file in its folder, then move it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write ``path`` with ``write(temporary_path)`` through :func:`voc.fsutil.atomic_path` (mode 0644)."""
+    with atomic_path(path) as tmp:
         write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; exports are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

@@ -7,15 +7,14 @@ of promotions; promoting never deletes a model, so the previous default stays lo
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from voc.errors import ModelError
+from voc.fsutil import atomic_write_text
 from voc.sentiment.base import MANIFEST_FILE, ModelNotFoundError, SentimentModel, read_manifest
 from voc.sentiment.config import PromotionConfig
 
@@ -41,14 +40,8 @@ def read_registry(root: Path | None = None) -> dict[str, Any]:
 def write_registry(registry: dict[str, Any], root: Path | None = None) -> Path:
     """Write ``registry.json`` atomically (a crash leaves the old file, never half a file)."""
     root = root or models_root()
-    root.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".registry.", suffix=".tmp", dir=root)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; the registry is a shared, committed file
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(registry, f, indent=1, ensure_ascii=False)
-        f.write("\n")
-    os.replace(tmp, root / REGISTRY_FILE)
-    return root / REGISTRY_FILE
+    # 0644: the registry is a shared, committed file
+    return atomic_write_text(root / REGISTRY_FILE, json.dumps(registry, indent=1, ensure_ascii=False) + "\n")
 
 
 def _model_dirs(root: Path) -> list[Path]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import typer
 
+from voc.fsutil import atomic_write_text
+
 app = typer.Typer(help="Score sentiment with a trained model.", no_args_is_help=True)
 models_app = typer.Typer(help="List and promote trained sentiment models.", no_args_is_help=True)
 
@@ -151,7 +153,7 @@ def evaluate_sentiment(
     for label, row in zip(labels, scores["confusion"]["matrix"], strict=True):
         typer.echo(label.ljust(width) + "".join(str(v).rjust(width) for v in row))
     if json_out:
-        json_out.write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
+        atomic_write_text(json_out, json.dumps(scores, indent=1, ensure_ascii=False))
 
 
 @models_app.command("list")
