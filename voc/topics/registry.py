@@ -15,6 +15,7 @@ import pandas as pd
 
 from voc.schema import OUTLIER_TOPIC_ID
 from voc.topics.config import TopicsConfig
+from voc.topics.merges import final_topic_id
 from voc.topics.model import TopicFit
 from voc.topics.taxonomy import Taxonomy
 
@@ -118,7 +119,7 @@ def update_registry(
         local = int(lt["local_id"])
         if i in claimed_row:
             row_id = row_ids[claimed_row[i]]
-            final = _resolve(rows, row_id)
+            final = final_topic_id(rows, row_id)
             via = f" via merged {row_id}" if final != row_id else ""
             _refresh(rows[row_id], lt, week)
             if _drifted(rows[row_id], lt, sims[i, claimed_row[i]]):
@@ -138,7 +139,8 @@ def update_registry(
             near = int(np.argmax(sims[i])) if len(row_ids) else -1
             if near >= 0 and sims[i, near] >= cfg.match_threshold:
                 # Like a claimed topic, but another local topic was closer to it: the theme split.
-                event("split", final, f"split from {_resolve(rows, row_ids[near])} (similarity {sims[i, near]:.2f})")
+                origin = final_topic_id(rows, row_ids[near])
+                event("split", final, f"split from {origin} (similarity {sims[i, near]:.2f})")
             else:
                 event("new", final, f"first seen; {lt['size']} records")
         local_to_topic_id[local] = final
@@ -295,17 +297,6 @@ def _refresh(row: dict, local_topic: dict, week: str) -> None:
     row["representation"] = json.dumps(local_topic["representation"], ensure_ascii=False, sort_keys=True)
     row["last_seen_week"] = week
     row["size_last_fit"] = int(local_topic["size"])
-
-
-def _resolve(rows: dict[str, dict], topic_id: str) -> str:
-    """Follow ``merged_into`` to the topic that now stands for ``topic_id``."""
-    seen = {topic_id}
-    while rows[topic_id]["status"] == "merged" and rows[topic_id]["merged_into"] in rows:
-        topic_id = rows[topic_id]["merged_into"]
-        if topic_id in seen:
-            break
-        seen.add(topic_id)
-    return topic_id
 
 
 def _apply_merges(rows: dict[str, dict], taxonomy: Taxonomy, event) -> None:
