@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import math
 
-import numpy as np
 import pandas as pd
 
 from voc.insights.config import InsightsConfig
 from voc.insights.emerging import detect_emerging
+from voc.insights.quotes import pick_quotes
 from voc.schema import OUTLIER_TOPIC_ID
 from voc.schema import THEME_WEEK_COLUMNS as THEME_WEEK_SCHEMA
+from voc.topics.merges import final_topic_id
 from voc.weeks import shift_week
 
 THEME_WEEK_COLUMNS = list(THEME_WEEK_SCHEMA)
@@ -61,7 +62,7 @@ def theme_week_table(week: str, records: pd.DataFrame, topics: pd.DataFrame, con
         scored = int(group["sentiment"].isin(["positive", "neutral", "negative"]).sum())
         pos, neg = int((group["sentiment"] == "positive").sum()), int((group["sentiment"] == "negative").sum())
         topic_sizes = group["topic_id"].value_counts()
-        quotes = _quotes(group, 3, config.quote_max_chars)
+        quotes = pick_quotes(group, 3, config.quote_max_chars)
         flag = emerging.loc[tid] if tid in emerging.index else None
         rows.append({
             "iso_week": week, "theme_id": tid, "theme_label": hierarchy.label(tid),
@@ -108,15 +109,8 @@ class _Hierarchy:
                     self.theme_first[theme] = first
 
     def resolve(self, tid: object) -> str:
-        """Follow ``merged_into`` (a merged topic counts under its survivor)."""
-        tid = str(tid)
-        seen: set[str] = set()
-        while tid in self.rows and self.rows[tid].get("status") == "merged" and isinstance(
-            self.rows[tid].get("merged_into"), str
-        ) and tid not in seen:
-            seen.add(tid)
-            tid = str(self.rows[tid]["merged_into"])
-        return tid
+        """Follow ``merged_into`` (a merged topic counts under its survivor; :mod:`voc.topics.merges`)."""
+        return final_topic_id(self.rows, str(tid))
 
     def theme_of(self, tid: object) -> str:
         tid = self.resolve(tid)
@@ -158,27 +152,6 @@ def _counts(counted: pd.DataFrame) -> pd.DataFrame:
         "negative": (counted["sentiment"] == "negative").astype(int).to_numpy(),
     })
     return d.groupby(["iso_week", "topic_id"], as_index=False)[["volume", "scored", "negative"]].sum()
-
-
-def _quotes(group: pd.DataFrame, n: int, max_chars: int) -> list[str]:
-    """Distinct readable texts of a theme, most confident topic assignment first."""
-    if group.empty:
-        return []
-    text = group["text"].astype(object).where(_present(group["text"]), group.get("text_clean")).fillna("").astype(str)
-    prob = pd.to_numeric(group["topic_probability"], errors="coerce").fillna(0.0).to_numpy()
-    tie_break = group["record_id"].astype(str).to_numpy() if "record_id" in group else np.zeros(len(group))
-    order = np.lexsort((tie_break, -prob))
-    out: list[str] = []
-    seen: set[str] = set()
-    for i in order:
-        t = " ".join(text.iloc[i].split())
-        if not t or t.lower() in seen or len(t) < 10:
-            continue
-        seen.add(t.lower())
-        out.append(t if len(t) <= max_chars else t[: max_chars - 1].rstrip() + "…")
-        if len(out) == n:
-            break
-    return out
 
 
 def _present(s: pd.Series) -> pd.Series:
