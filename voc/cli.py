@@ -289,7 +289,8 @@ def _mount_stage_commands() -> None:
     from voc.export.cli import app as export_app
     from voc.insights.cli import app as insights_app
     from voc.sentiment.cli import app as sentiment_app
-    from voc.sentiment.cli import evaluate_sentiment, models_app, train_sentiment
+    from voc.sentiment.cli import evaluate_sentiment, train_sentiment
+    from voc.sentiment.models_cli import models_app
     from voc.text.cli import app as text_app
     from voc.topics.cli import app as topics_app
 
