@@ -114,7 +114,7 @@ def _log_run(
     dicts: dict[str, Any],
     artifact_dir: Path | None = None,
 ) -> str:
-    from mlflow.entities import Metric, Param, RunTag
+    from mlflow.entities import Metric, Param
 
     client = _client(tracking)
     try:

@@ -8,6 +8,7 @@ import subprocess
 import pandas as pd
 import pytest
 import yaml
+from sentiment_data import labelled_rows, write_jsonl
 from typer.testing import CliRunner
 
 from voc import pipeline
@@ -16,8 +17,6 @@ from voc.paths import REPO_ROOT
 from voc.sentiment.catalog import list_models, load_model, next_version_dir, read_registry, shipped_root
 from voc.sentiment.cli import train_sentiment
 from voc.sentiment.models_cli import models_app
-
-from sentiment_data import labelled_rows, write_jsonl
 
 runner = CliRunner()
 WISESIGHT_MAP = {"pos": "positive", "neu": "neutral", "neg": "negative", "q": "question"}

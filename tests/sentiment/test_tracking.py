@@ -9,13 +9,12 @@ import pandas as pd
 import pytest
 import typer
 import yaml
+from sentiment_data import labelled_rows, tiny_train_config
 from typer.testing import CliRunner
 
 from voc.errors import VocError
 from voc.sentiment.cli import evaluate_sentiment, train_sentiment
 from voc.sentiment.train import load_train_config, train_model
-
-from sentiment_data import labelled_rows, tiny_train_config
 
 runner = CliRunner()
 

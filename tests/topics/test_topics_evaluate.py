@@ -7,9 +7,9 @@ import re
 
 import pandas as pd
 import yaml
+from topics_synthetic import ENGLISH_THEMES, THAI_THEMES, corpus
 from typer.testing import CliRunner
 
-from topics_synthetic import ENGLISH_THEMES, THAI_THEMES, corpus
 from voc.topics.cli import app
 
 runner = CliRunner()

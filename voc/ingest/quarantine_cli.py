@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,12 +14,11 @@ def _group() -> None:
     """Rows ingest quarantined: where they were and why."""
 
 
-def _read_quarantine(config: Optional[Path], store: Optional[Path], week: Optional[str], source: Optional[str]):
+def _read_quarantine(config: Path | None, store: Path | None, week: str | None, source: str | None):
     """The rows, the store's name for the user, and a notice when the store was in use (a snapshot was read)."""
     from voc.ingest.quarantine import quarantined_rows
 
-    if config is None and store is None:
-        raise typer.BadParameter("give --config FILE (a pipeline config) or --store FILE (a DuckDB store)")
+    path: Path | None = store
     if config is not None:
         from voc.config import load_config
 
@@ -31,9 +29,8 @@ def _read_quarantine(config: Optional[Path], store: Optional[Path], week: Option
             with pipeline.open_pipeline_store(cfg) as st:
                 return quarantined_rows(st, week, source), f"{cfg.store.backend} store", None
         path = cfg.store_path
-    else:
-        path = store
-    assert path is not None
+    if path is None:
+        raise typer.BadParameter("give --config FILE (a pipeline config) or --store FILE (a DuckDB store)")
     if not path.exists():
         raise typer.BadParameter(f"no store at {path}; run `voc ingest --config ...` or `voc run` first")
     from voc.store.duckdb_store import read_or_snapshot
@@ -44,11 +41,12 @@ def _read_quarantine(config: Optional[Path], store: Optional[Path], week: Option
 
 @app.command("list")
 def list_quarantine(
-    config: Optional[Path] = typer.Option(None, "--config", help="Pipeline config (its store is read)."),
-    store: Optional[Path] = typer.Option(None, "--store", help="A DuckDB store file (instead of --config)."),
-    week: Optional[str] = typer.Option(None, "--week", help="Only rows quarantined by this week's runs (2026-W47)."),
-    source: Optional[str] = typer.Option(None, "--source", help="Only this source's rows."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Write every row, raw included (CSV, XLSX, Parquet, JSONL)."),
+    config: Path | None = typer.Option(None, "--config", help="Pipeline config (its store is read)."),
+    store: Path | None = typer.Option(None, "--store", help="A DuckDB store file (instead of --config)."),
+    week: str | None = typer.Option(None, "--week", help="Only rows quarantined by this week's runs (2026-W47)."),
+    source: str | None = typer.Option(None, "--source", help="Only this source's rows."),
+    output: Path | None = typer.Option(
+        None, "--output", help="Write every row, raw included (CSV, XLSX, Parquet, JSONL)."),
     limit: int = typer.Option(50, min=0, help="Rows printed (the output file gets all)."),
 ) -> None:
     """Print quarantined rows (week, source, location, reason); --output exports them with the raw row."""
@@ -66,7 +64,7 @@ def list_quarantine(
         widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers[:-1])]
         for values in [headers, *cells]:
             # the reason last and whole: a path or a message stays on its line, so it can be copied
-            typer.echo("  ".join(v.ljust(w) for v, w in zip(values[:-1], widths)) + "  " + values[-1])
+            typer.echo("  ".join(v.ljust(w) for v, w in zip(values[:-1], widths, strict=True)) + "  " + values[-1])
         if len(rows) > limit:
             typer.echo(f"... {len(rows) - limit} more (--limit, or --output FILE for all)")
     if output is not None:

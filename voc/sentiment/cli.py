@@ -1,5 +1,7 @@
 """Sentiment commands: ``voc sentiment predict``, ``voc train sentiment``, ``voc evaluate sentiment``
-(``voc models list|promote`` are in ``models_cli``). Thin: each calls the library and turns a user's error into one line."""
+(``voc models list|promote`` are in ``models_cli``).
+
+Thin: each calls the library and turns a user's error into one line."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Iterator, Optional
 import typer
 
 app = typer.Typer(help="Score sentiment with a trained model.", no_args_is_help=True)
+MODEL_HELP = "Model name (your models first, then the shipped ones; default: the promoted one), or a path."
 
 
 @app.callback()
@@ -60,7 +63,7 @@ def predict(
     input: Path = typer.Option(..., "--input", help="CSV, TSV, JSONL or Parquet file."),
     text_column: str = typer.Option(..., "--text-column", help="Column holding the text."),
     output: Path = typer.Option(..., "--output", help="Where to write (format by suffix)."),
-    model: str = typer.Option("default", "--model", help="Model name (your models first, then the shipped ones; default: the promoted one), or a path."),
+    model: str = typer.Option("default", "--model", help=MODEL_HELP),
     language_column: Optional[str] = typer.Option(None, help="Column holding each text's language."),
     batch_size: int = typer.Option(4096, min=1, help="Texts scored at once."),
 ) -> None:
@@ -111,7 +114,7 @@ DEFAULT_LABEL_MAP = {"pos": "positive", "neu": "neutral", "neg": "negative", "q"
 
 
 def evaluate_sentiment(
-    model: str = typer.Option(..., "--model", help="Model name (your models first, then the shipped ones; default: the promoted one), or a path."),
+    model: str = typer.Option(..., "--model", help=MODEL_HELP),
     data: Path = typer.Option(..., "--data", help="Labelled CSV, TSV, JSONL or Parquet file."),
     text_column: str = typer.Option(..., "--text-column"),
     label_column: str = typer.Option(..., "--label-column"),

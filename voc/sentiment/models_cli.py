@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
 models_app = typer.Typer(help="List and promote trained sentiment models.", no_args_is_help=True)
 
-MODELS_DIR_HELP = "The user's models folder (default: the config's models_dir, else $VOC_MODELS_DIR, else ~/.local/share/voc/models)."
+MODELS_DIR_HELP = (
+    "The user's models folder (default: the config's models_dir, else $VOC_MODELS_DIR, else ~/.local/share/voc/models)."
+)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -21,7 +23,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _config_settings(config: Optional[Path]) -> tuple[Any, Optional[str]]:
+def _config_settings(config: Path | None) -> tuple[Any, str | None]:
     """The promotion settings and ``models_dir`` of a pipeline config (paths relative to it), or the defaults."""
     from voc.errors import VocError
     from voc.sentiment.config import SentimentConfig
@@ -73,15 +75,15 @@ def models_table(rows: list[dict[str, Any]]) -> list[str]:
     cells = [[fn(r) for _, fn in columns] for r in rows]
     widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, (h, _) in enumerate(columns)]
     def line(values: list[str]) -> str:
-        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
     return [line([h for h, _ in columns]), *(line(c) for c in cells)]
 
 
 @models_app.command("list")
 def list_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    config: Optional[Path] = typer.Option(None, "--config", help="A pipeline config (its models_dir)."),
-    models_dir: Optional[Path] = typer.Option(None, "--models-dir", help=MODELS_DIR_HELP),
+    config: Path | None = typer.Option(None, "--config", help="A pipeline config (its models_dir)."),
+    models_dir: Path | None = typer.Option(None, "--models-dir", help=MODELS_DIR_HELP),
 ) -> None:
     """Trained sentiment models (the user's, then the shipped ones); * marks the default."""
     from voc.errors import VocError
@@ -107,9 +109,9 @@ def list_command(
 @models_app.command("promote")
 def promote_command(
     name: str = typer.Argument(..., help="Model name (or folder path) to make the default."),
-    config: Optional[Path] = typer.Option(
+    config: Path | None = typer.Option(
         None, help="Pipeline config whose sentiment.promotion sets the reference set and tolerance, and models_dir."),
-    models_dir: Optional[Path] = typer.Option(None, "--models-dir", help=MODELS_DIR_HELP),
+    models_dir: Path | None = typer.Option(None, "--models-dir", help=MODELS_DIR_HELP),
     force: bool = typer.Option(False, help="Promote even when the model scores worse."),
 ) -> None:
     """Make a model the default if it is not worse than the current one beyond the tolerance.
@@ -129,5 +131,6 @@ def promote_command(
         typer.echo(f"{result.challenger} is already the default")
         return
     before = "" if result.champion_score is None else f" (was {result.champion}: {result.champion_score:.4f})"
-    typer.echo(f"default sentiment model is now {result.challenger}: {result.metric} {result.challenger_score:.4f}{before}")
+    figure = f"{result.metric} {result.challenger_score:.4f}"
+    typer.echo(f"default sentiment model is now {result.challenger}: {figure}{before}")
     typer.echo(f"registry: {models_root(where) / 'registry.json'}")

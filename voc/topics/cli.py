@@ -80,7 +80,8 @@ def evaluate(
     data: Path = typer.Option(..., "--data", help="Labelled CSV, JSONL or Parquet file."),
     text_column: str = typer.Option(..., "--text-column", help="Column holding the text."),
     label_column: str = typer.Option(..., "--label-column", help="Column holding each text's known topic."),
-    config: Path | None = typer.Option(None, "--config", help="YAML: a pipeline config with a 'topics' section, or the section alone."),
+    config: Path | None = typer.Option(
+        None, "--config", help="YAML: a pipeline config with a 'topics' section, or the section alone."),
     json_out: Path | None = typer.Option(None, "--json", help="Also write the figures as JSON here."),
 ) -> None:
     """Fit a topic config on labelled texts and print NMI, homogeneity, completeness, topics, themes, share in 'other'.
@@ -103,7 +104,8 @@ def evaluate(
         raise typer.BadParameter(f"{data}: no row has a label in {label_column!r}", param_hint="--label-column")
     skipped = len(df) - len(labelled)
     result = evaluate_topics(labelled[text_column].tolist(), labelled[label_column].astype(str).tolist(), cfg)
-    typer.echo(f"{result.n} labelled texts, {result.labels} labels" + (f" ({skipped} rows without a label skipped)" if skipped else ""))
+    skipped_note = f" ({skipped} rows without a label skipped)" if skipped else ""
+    typer.echo(f"{result.n} labelled texts, {result.labels} labels{skipped_note}")
     typer.echo(f"NMI {result.nmi:.4f}")
     typer.echo(f"homogeneity {result.homogeneity:.4f}")
     typer.echo(f"completeness {result.completeness:.4f}")

@@ -6,8 +6,9 @@ The topic counterpart of ``voc evaluate sentiment``: it fits on a labelled file 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
