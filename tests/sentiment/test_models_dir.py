@@ -131,3 +131,22 @@ def test_models_list_json_names_each_models_folder(tmp_path, models_root, no_shi
     rows = json.loads(res.output)
     assert [(r["model"], r["location"], r["default"]) for r in rows] == [("tiny-v1", "user", False)]
     assert "valid.jsonl_micro_f1" in rows[0]
+
+
+def test_shared_data_paths_follow_voc_shared_data(tmp_path, monkeypatch):
+    from voc.errors import DataError
+    from voc.sentiment.data import read_labelled
+    from voc.sentiment.train import load_train_config
+
+    shared = tmp_path / "shared"
+    (shared / "mine").mkdir(parents=True)
+    write_jsonl(shared / "mine" / "train.jsonl", labelled_rows())
+    cfg = tmp_path / "cfgs" / "train.yaml"
+    cfg.parent.mkdir()
+    cfg.write_text(yaml.safe_dump({"name": "s", "data": {"train": [
+        {"path": "{shared_data}/mine/train.jsonl", "label_map": WISESIGHT_MAP}]}}), encoding="utf-8")
+    monkeypatch.setenv("VOC_SHARED_DATA", str(shared))
+    assert len(read_labelled(load_train_config(cfg).data.train)) == len(labelled_rows())
+    monkeypatch.setenv("VOC_SHARED_DATA", str(tmp_path / "elsewhere"))
+    with pytest.raises(DataError, match=r"elsewhere/mine/train.jsonl: data file not found .*\$VOC_SHARED_DATA"):
+        read_labelled(load_train_config(cfg).data.train)
