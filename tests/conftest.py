@@ -15,6 +15,8 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# models the tests train or promote go to a temporary folder, never the user's models folder or the checkout
+os.environ["VOC_MODELS_DIR"] = tempfile.mkdtemp(prefix="voc-models-")
 
 
 @pytest.fixture(scope="session")

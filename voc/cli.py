@@ -112,6 +112,11 @@ def ingest(
         with pipeline.open_pipeline_store(cfg) as st:
             recs = pipeline.ingest_all(cfg, st, new_run_id())
         _print_reconciliation(recs)
+        where = cfg.store_path if cfg.store.backend == "duckdb" else f"{cfg.store.backend} (${cfg.store.url_env})"
+        out.print(f"store: {where}", markup=False, highlight=False, soft_wrap=True)
+        if any(r.quarantined for r in recs):
+            out.print(f"quarantined rows: voc quarantine list --config {config}", markup=False, highlight=False,
+                      soft_wrap=True)
         if any(r.status != "ok" for r in recs):
             raise typer.Exit(1)
         return
@@ -126,6 +131,7 @@ def ingest(
     with open_store("duckdb", store) as st:
         rec = ingest_file(path, st, channel, text_column, time_column, id_column, timezone, years=years)
     _print_reconciliation([rec])
+    out.print(f"store: {store}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _store_path(workdir: Path | None, store: Path | None, config: Path | None) -> Path:
@@ -135,7 +141,11 @@ def _store_path(workdir: Path | None, store: Path | None, config: Path | None) -
         from voc.config import load_config
 
         return load_config(config).store_path
-    return (workdir or Path("voc-demo")) / "voc.duckdb"
+    if workdir is None:
+        raise typer.BadParameter(
+            "say which store to read: --config FILE (a pipeline config), --store FILE (a DuckDB store) "
+            "or --workdir DIR (a folder with voc.duckdb, e.g. --workdir voc-demo after `voc demo`)")
+    return workdir / "voc.duckdb"
 
 
 @app.command()
@@ -286,9 +296,11 @@ def demo(
 
 def _mount_stage_commands() -> None:
     from voc.export.cli import app as export_app
+    from voc.ingest.quarantine_cli import app as quarantine_app
     from voc.insights.cli import app as insights_app
     from voc.sentiment.cli import app as sentiment_app
-    from voc.sentiment.cli import evaluate_sentiment, models_app, train_sentiment
+    from voc.sentiment.cli import evaluate_sentiment, train_sentiment
+    from voc.sentiment.models_cli import models_app
     from voc.text.cli import app as text_app
     from voc.topics.cli import app as topics_app
 
@@ -298,6 +310,7 @@ def _mount_stage_commands() -> None:
     app.add_typer(models_app, name="models", help="List and promote trained models.")
     app.add_typer(insights_app, name="insights", help="Build weekly insight tables from files.")
     app.add_typer(export_app, name="export", help="Re-render a week's exports.")
+    app.add_typer(quarantine_app, name="quarantine", help="Rows ingest quarantined: where they were and why.")
     train_app.command("sentiment")(train_sentiment)
     evaluate_app.command("sentiment")(evaluate_sentiment)
 

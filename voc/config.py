@@ -21,6 +21,7 @@ from voc.insights.config import InsightsConfig
 from voc.sentiment.config import SentimentConfig
 from voc.text.config import TextConfig
 from voc.topics.config import TopicsConfig
+from voc.tracking import TrackingConfig
 
 
 class _Strict(BaseModel):
@@ -66,6 +67,8 @@ class PipelineConfig(_Strict):
     topics: TopicsConfig = Field(default_factory=TopicsConfig)
     insights: InsightsConfig = Field(default_factory=InsightsConfig)
     export: ExportConfig = Field(default_factory=ExportConfig)
+    models_dir: str | None = None  # the user's trained models (relative to the config file); None: $VOC_MODELS_DIR
+    tracking: TrackingConfig | None = None  # log `voc evaluate` runs with this config to MLflow
     base_dir: str = "."  # set by load_config to the config file's folder
 
     @field_validator("timezone")
@@ -100,6 +103,12 @@ class PipelineConfig(_Strict):
             if not taxonomy.is_file():
                 raise ValueError(f"topics.taxonomy_path: file not found: {taxonomy}")
             self.topics.taxonomy_path = str(taxonomy)
+        if self.models_dir:
+            self.models_dir = str(self.resolve(self.models_dir))
+        if self.tracking is not None:
+            self.tracking = self.tracking.resolved(self.base_dir)
+        promotion = self.sentiment.promotion
+        promotion.reference = [f.relative_to_config(self.base_dir) for f in promotion.reference]
         if _looks_like_path(self.sentiment.model):  # a name (default, default-linear) stays a name
             self.sentiment.model = str(self.resolve(self.sentiment.model))
         return self

@@ -178,9 +178,13 @@ def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str], mapp
     langs = enriched["language"].reindex(todo["record_id"]).tolist()
     texts = [c if isinstance(c, str) else t for c, t in zip(clean, todo["text"], strict=True)]
     slices = chunk_slices(len(texts), config.execution.chunk_size)
+    from voc.sentiment.catalog import resolve_model_dir
+
+    # resolved here, with the config's models_dir, so every worker loads the same folder by path
+    model = str(resolve_model_dir(config.sentiment.model, config.models_dir))
     parts = mapper(
         sentiment_chunk,
-        [{"texts": texts[sl], "languages": langs[sl], "model": config.sentiment.model} for sl in slices],
+        [{"texts": texts[sl], "languages": langs[sl], "model": model} for sl in slices],
     )
     for sl, part in zip(slices, parts, strict=True):
         part = part.reset_index(drop=True)

@@ -17,6 +17,17 @@ def models_root(tmp_path, monkeypatch) -> Path:
     return root / "sentiment"
 
 
+@pytest.fixture
+def no_shipped_models(tmp_path, monkeypatch) -> Path:
+    """Hide the shipped models, so a test sees only the user's folder."""
+    import voc.sentiment.catalog as catalog
+
+    empty = tmp_path / "no-shipped"
+    empty.mkdir()
+    monkeypatch.setattr(catalog, "shipped_root", lambda: empty)
+    return empty
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     """One tiny linear model trained once for the session."""

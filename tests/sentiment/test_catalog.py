@@ -29,7 +29,7 @@ def _reference(tmp_path) -> PromotionConfig:
     return PromotionConfig(reference=[ref], tolerance=0.01)
 
 
-def test_no_default_until_one_is_promoted(models_root, tmp_path):
+def test_no_default_until_one_is_promoted(models_root, no_shipped_models, tmp_path):
     with pytest.raises(ModelNotFoundError, match="no default sentiment model"):
         load_model("default")
     good = _train(tmp_path, "good")
@@ -39,7 +39,7 @@ def test_no_default_until_one_is_promoted(models_root, tmp_path):
     assert [r["model"] for r in list_models() if r["default"]] == [good.name]
 
 
-def test_worse_challenger_is_refused_and_the_default_stays(models_root, tmp_path):
+def test_worse_challenger_is_refused_and_the_default_stays(models_root, no_shipped_models, tmp_path):
     _train(tmp_path, "good")
     _train(tmp_path, "bad", shuffle_labels=True)
     ref = _reference(tmp_path)
@@ -54,7 +54,7 @@ def test_worse_challenger_is_refused_and_the_default_stays(models_root, tmp_path
     assert [h["model"] for h in history] == ["good-v1", "bad-v1"] and history[-1]["forced"] is True
 
 
-def test_equal_challenger_within_tolerance_is_promoted(models_root, tmp_path):
+def test_equal_challenger_within_tolerance_is_promoted(models_root, no_shipped_models, tmp_path):
     _train(tmp_path, "same")
     _train(tmp_path, "same")  # same config and seed: the same scores, a new version
     ref = _reference(tmp_path)
@@ -65,7 +65,7 @@ def test_equal_challenger_within_tolerance_is_promoted(models_root, tmp_path):
     assert json.loads((models_root / "registry.json").read_text())["default"] == "same-v2"
 
 
-def test_unknown_model_name_lists_known_ones(models_root, tmp_path):
+def test_unknown_model_name_lists_known_ones(models_root, no_shipped_models, tmp_path):
     _train(tmp_path, "good")
     with pytest.raises(ModelNotFoundError, match="no sentiment model 'nope'.*known: good-v1"):
         load_model("nope")

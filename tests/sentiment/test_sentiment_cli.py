@@ -9,7 +9,8 @@ import typer
 from typer.testing import CliRunner
 
 from sentiment_data import labelled_rows, tiny_train_config
-from voc.sentiment.cli import app, evaluate_sentiment, models_app, train_sentiment
+from voc.sentiment.cli import app, evaluate_sentiment, train_sentiment
+from voc.sentiment.models_cli import models_app
 
 runner = CliRunner()
 
@@ -73,7 +74,7 @@ def test_evaluate_with_label_map_and_unknown_label(tiny_model_dir, tmp_path):
     assert res.exit_code == 1 and "row 3: unknown label '2'" in res.output
 
 
-def test_train_then_list_and_promote(tmp_path, models_root):
+def test_train_then_list_and_promote(tmp_path, models_root, no_shipped_models):
     import yaml
 
     cfg_path = tmp_path / "train.yaml"
@@ -89,7 +90,10 @@ def test_train_then_list_and_promote(tmp_path, models_root):
     assert res.exit_code == 0, res.output
     assert "default sentiment model is now cli-v1" in res.output
     res = runner.invoke(models_app, ["list"])
-    assert res.exit_code == 0 and res.output.lstrip().startswith("* cli-v1")
+    assert res.exit_code == 0, res.output
+    header, first = res.output.splitlines()[:2]
+    assert header.split()[:5] == ["model", "where", "backend", "created", "key"]
+    assert first.startswith("*  cli-v1") and " user " in first
 
 
 def test_train_with_unknown_key_exits_1_naming_it(tmp_path):

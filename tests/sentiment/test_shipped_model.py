@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from voc.sentiment.catalog import load_model, models_root, read_registry
+from voc.sentiment.catalog import load_model, read_registry, shipped_root
 from voc.sentiment.config import wisesight_file
 from voc.sentiment.data import read_labelled
 from voc.sentiment.evaluate import evaluate_model
@@ -17,10 +17,10 @@ pytestmark = pytest.mark.filterwarnings("ignore")
 
 @pytest.fixture(scope="module")
 def shipped_dir():
-    default = read_registry(models_root()).get("default")
+    default = read_registry(shipped_root()).get("default")
     if not default:
         pytest.skip("no default sentiment model in models/sentiment")
-    return models_root() / default
+    return shipped_root() / default
 
 
 def test_default_model_loads_in_under_two_seconds(shipped_dir):

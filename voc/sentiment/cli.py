@@ -1,5 +1,7 @@
-"""Sentiment commands: ``voc sentiment predict``, ``voc train sentiment``, ``voc evaluate sentiment``,
-``voc models list|promote``. Thin: each calls the library and turns a user's error into one line."""
+"""Sentiment commands: ``voc sentiment predict``, ``voc train sentiment``, ``voc evaluate sentiment``
+(``voc models list|promote`` are in ``models_cli``).
+
+Thin: each calls the library and turns a user's error into one line."""
 
 from __future__ import annotations
 
@@ -10,10 +12,8 @@ from pathlib import Path
 
 import typer
 
-from voc.fsutil import atomic_write_text
-
 app = typer.Typer(help="Score sentiment with a trained model.", no_args_is_help=True)
-models_app = typer.Typer(help="List and promote trained sentiment models.", no_args_is_help=True)
+MODEL_HELP = "Model name (your models first, then the shipped ones; default: the promoted one), or a path."
 
 
 @app.callback()
@@ -63,7 +63,7 @@ def predict(
     input: Path = typer.Option(..., "--input", help="CSV, TSV, JSONL or Parquet file."),
     text_column: str = typer.Option(..., "--text-column", help="Column holding the text."),
     output: Path = typer.Option(..., "--output", help="Where to write (format by suffix)."),
-    model: str = typer.Option("default", "--model", help="Model name under models/sentiment, or a path."),
+    model: str = typer.Option("default", "--model", help=MODEL_HELP),
     language_column: str | None = typer.Option(None, help="Column holding each text's language."),
     batch_size: int = typer.Option(4096, min=1, help="Texts scored at once."),
 ) -> None:
@@ -92,7 +92,8 @@ def predict(
 
 def train_sentiment(
     config: Path = typer.Option(..., "--config", help="Training YAML (see configs/train/)."),
-    output_dir: Path | None = typer.Option(None, help="Where the model directory goes (default models/sentiment)."),
+    output_dir: Path | None = typer.Option(
+        None, help="Where the model directory goes (default: the config's output_dir, else <models_dir>/sentiment)."),
 ) -> None:
     """Train a sentiment model from a config; writes a versioned model directory with its card."""
     from voc.sentiment.train import load_train_config, train_model
@@ -104,6 +105,8 @@ def train_sentiment(
     typer.echo(f"model written: {directory}")
     for key, value in card["headline"].items():
         typer.echo(f"  {key}: {value:.4f}")
+    if cfg.tracking is not None:
+        typer.echo(f"logged to MLflow: {cfg.tracking.uri} (experiment {cfg.tracking.experiment})")
     typer.echo(f"make it the default with: voc models promote {directory.name}")
 
 
@@ -111,7 +114,7 @@ DEFAULT_LABEL_MAP = {"pos": "positive", "neu": "neutral", "neg": "negative", "q"
 
 
 def evaluate_sentiment(
-    model: str = typer.Option(..., "--model", help="Model name under models/sentiment, or a path."),
+    model: str = typer.Option(..., "--model", help=MODEL_HELP),
     data: Path = typer.Option(..., "--data", help="Labelled CSV, TSV, JSONL or Parquet file."),
     text_column: str = typer.Option(..., "--text-column"),
     label_column: str = typer.Option(..., "--label-column"),
@@ -122,6 +125,8 @@ def evaluate_sentiment(
         "(default: wisesight's pos/neu/neg/q and the canonical names).",
     ),
     json_out: Path | None = typer.Option(None, "--json", help="Also write all figures as JSON here."),
+    config: Path | None = typer.Option(
+        None, "--config", help="A pipeline or training config: its models_dir and tracking (MLflow) sections."),
 ) -> None:
     """Print micro-F1, macro-F1 and the confusion matrix of a model on labelled data."""
     from voc.sentiment.catalog import load_model
@@ -139,7 +144,8 @@ def evaluate_sentiment(
         spec = DataFile(path=str(data), text_column=text_column, label_column=label_column,
                         label_map={str(k): v for k, v in mapping.items()})
         labelled = read_labelled([spec])
-        scorer = load_model(model)
+        tracking, models_dir = evaluation_settings(config)
+        scorer = load_model(model, models_dir)
         scores = evaluate_model(scorer, labelled)
     typer.echo(f"model {scorer.ref} on {data} ({scores['n']} rows)")
     typer.echo(f"micro-F1 {scores['micro_f1']:.4f}")
@@ -153,62 +159,35 @@ def evaluate_sentiment(
     for label, row in zip(labels, scores["confusion"]["matrix"], strict=True):
         typer.echo(label.ljust(width) + "".join(str(v).rjust(width) for v in row))
     if json_out:
+        from voc.fsutil import atomic_write_text
+
         atomic_write_text(json_out, json.dumps(scores, indent=1, ensure_ascii=False))
+    if tracking is not None:
+        from voc.tracking import log_evaluation
+
+        run_id = log_evaluation(tracking, scorer.ref, scorer.path, labelled.files, scores)
+        typer.echo(f"logged to MLflow: {tracking.uri} (experiment {tracking.experiment}, run {run_id})")
 
 
-@models_app.command("list")
-def list_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Trained sentiment models; * marks the default."""
-    from voc.sentiment.catalog import list_models, models_root
-
-    rows = list_models()
-    if as_json:
-        typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
-        return
-    if not rows:
-        typer.echo(f"no sentiment models in {models_root()}")
-        return
-    for r in rows:
-        figures = "  ".join(f"{k} {v:.4f}" for k, v in r.items() if k.endswith("_f1"))
-        typer.echo(f"{'*' if r['default'] else ' '} {r['model']:<28} {r['backend']:<26} {r['created']:<26} {figures}")
-
-
-def _promotion_config(config: Path | None):
-    from voc.sentiment.config import SentimentConfig
-
+def evaluation_settings(config: Path | None):
+    """The ``tracking`` section and ``models_dir`` of a config file, paths relative to it (None, None without one)."""
     if config is None:
-        return SentimentConfig().promotion
-    import yaml
-    from pydantic import ValidationError
+        return None, None
+    from voc.configfile import read_yaml
+    from voc.errors import ConfigError
+    from voc.tracking import TrackingConfig
 
-    if not config.is_file():
-        raise _fail(f"config file not found: {config}")
-    data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    try:
-        return SentimentConfig.model_validate(data.get("sentiment") or {}).promotion
-    except ValidationError as e:
-        where = "; ".join(".".join(map(str, err["loc"])) + ": " + err["msg"] for err in e.errors())
-        raise _fail(f"{config}: sentiment: {where}") from None
+    data = read_yaml(config)
+    base = config.resolve().parent
+    tracking = None
+    if data.get("tracking") is not None:
+        from pydantic import ValidationError
 
+        try:
+            tracking = TrackingConfig.model_validate(data["tracking"]).resolved(base)
+        except ValidationError as e:
+            from voc.configfile import format_validation_error
 
-@models_app.command("promote")
-def promote_command(
-    name: str = typer.Argument(..., help="Model directory name (or path) to make the default."),
-    config: Path | None = typer.Option(
-        None, help="Pipeline config whose sentiment.promotion sets the reference set and tolerance."
-    ),
-    force: bool = typer.Option(False, help="Promote even when the model scores worse."),
-) -> None:
-    """Make a model the default if it is not worse than the current one beyond the tolerance."""
-    from voc.sentiment.catalog import promote
-
-    promotion = _promotion_config(config)
-    with _user_errors():
-        result = promote(name, promotion, force=force)
-    if not result.promoted:
-        typer.echo(f"{result.challenger} is already the default")
-        return
-    before = "" if result.champion_score is None else f" (was {result.champion}: {result.champion_score:.4f})"
-    typer.echo(
-        f"default sentiment model is now {result.challenger}: {result.metric} {result.challenger_score:.4f}{before}"
-    )
+            raise ConfigError(format_validation_error(e, f"{config}: tracking")) from None
+    models_dir = data.get("models_dir")
+    return tracking, str(base / Path(str(models_dir)).expanduser()) if models_dir else None

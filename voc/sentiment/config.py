@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from voc.tracking import TrackingConfig
+
 SHARED_DATA_TOKEN = "{shared_data}"
 """Written at the start of a data path, stands for ``voc.paths.shared_data_dir()``."""
 
@@ -25,8 +27,9 @@ class DataFile(_Strict):
     """One labelled file: where it is, which columns hold text and label, how labels map."""
 
     path: str
-    """CSV, TSV, JSONL or Parquet; ``{shared_data}/...`` is the shared data folder, a relative path
-    is read from the current directory."""
+    """CSV, TSV, JSONL or Parquet; ``{shared_data}/...`` is the shared data folder
+    (``$VOC_SHARED_DATA``, else ``../shared/data`` beside the checkout); a relative path is relative
+    to the config file it is written in."""
     format: Literal["auto", "csv", "tsv", "jsonl", "parquet"] = "auto"
     """``auto`` goes by the suffix (``.txt`` is read as TSV)."""
     text_column: str = "text"
@@ -77,6 +80,15 @@ class DataFile(_Strict):
     @property
     def display_name(self) -> str:
         return self.name or Path(self.path).name
+
+    def relative_to_config(self, base: str | Path) -> DataFile:
+        """A copy whose relative path is made absolute against ``base`` (the config file's folder)."""
+        if self.path.startswith(SHARED_DATA_TOKEN):
+            return self
+        p = Path(os.path.expandvars(self.path)).expanduser()
+        if p.is_absolute():
+            return self
+        return self.model_copy(update={"path": str(Path(base) / p)})
 
 
 def wisesight_file(split: str) -> DataFile:
@@ -176,7 +188,24 @@ class TrainConfig(_Strict):
     linear: LinearParams = Field(default_factory=LinearParams)
     transformer: TransformerParams = Field(default_factory=TransformerParams)
     output_dir: str | None = None
-    """Where model directories go (default: ``models/sentiment``)."""
+    """Where model directories go, relative to the config file (default: the user's models folder,
+    ``<models_dir>/sentiment``; see ``voc.paths.user_models_dir``)."""
+    tracking: TrackingConfig | None = None
+    """Log every training run to MLflow (``pip install 'voc[mlflow]'``); absent: nothing is logged."""
+
+    def relative_to_config(self, base: str | Path) -> TrainConfig:
+        """A copy with every data path, ``output_dir`` and the tracking folder made absolute against ``base``."""
+        data = self.data.model_copy(
+            update={split: [f.relative_to_config(base) for f in getattr(self.data, split)]
+                    for split in ("train", "valid", "test")}
+        )
+        update: dict = {"data": data}
+        if self.output_dir:
+            out = Path(os.path.expandvars(self.output_dir)).expanduser()
+            update["output_dir"] = str(out if out.is_absolute() else Path(base) / out)
+        if self.tracking is not None:
+            update["tracking"] = self.tracking.resolved(base)
+        return self.model_copy(update=update)
 
 
 class PromotionConfig(_Strict):
@@ -194,6 +223,6 @@ class SentimentConfig(_Strict):
     """The pipeline's ``sentiment`` section."""
 
     model: str = "default"
-    """A model name under ``models/sentiment`` (``default`` is the promoted one) or a path."""
+    """A model name (the user's models first, then the shipped ones; ``default`` is the promoted one) or a path."""
     batch_size: int = Field(4096, ge=1)
     promotion: PromotionConfig = Field(default_factory=PromotionConfig)

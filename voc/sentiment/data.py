@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from voc.errors import DataError
-from voc.sentiment.config import CANONICAL_LABELS, DataFile
+from voc.sentiment.config import CANONICAL_LABELS, SHARED_DATA_TOKEN, DataFile
 
 
 class TrainingDataError(DataError):
@@ -66,7 +66,12 @@ def read_frame(spec: DataFile) -> tuple[pd.DataFrame, Path]:
     """The file as a table of strings (labels like ``1`` stay ``"1"``)."""
     path = spec.resolved_path()
     if not path.is_file():
-        raise TrainingDataError(f"{path}: data file not found (from path {spec.path!r})")
+        hint = ""
+        if spec.path.startswith(SHARED_DATA_TOKEN):
+            hint = "; {shared_data} is $VOC_SHARED_DATA, else ../shared/data beside the checkout"
+        elif not Path(spec.path).expanduser().is_absolute():
+            hint = "; a relative path in a config file is relative to that file"
+        raise TrainingDataError(f"{path}: data file not found (from path {spec.path!r}{hint})")
     fmt = _format(spec, path)
     header = None if spec.columns else "infer"
     try:

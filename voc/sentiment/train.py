@@ -38,7 +38,9 @@ def load_train_config(path: str | Path) -> TrainConfig:
     """Read and validate a training YAML; unknown keys are errors naming the key and the file."""
     from voc.config import load_yaml_model
 
-    return load_yaml_model(path, TrainConfig, "training config", TrainConfigError)
+    config = load_yaml_model(path, TrainConfig, "training config", TrainConfigError)
+    # data paths, output_dir and the tracking folder are relative to the config file, not the current directory
+    return config.relative_to_config(Path(path).resolve().parent)
 
 
 def seed_everything(seed: int) -> None:
@@ -51,6 +53,10 @@ def train_model(config: TrainConfig, output_root: Path | None = None) -> Path:
     from voc.sentiment.registrations import backends
 
     backend = backends.get(config.backend)
+    if config.tracking is not None:
+        from voc.tracking import require_mlflow
+
+        require_mlflow()
     started = time.perf_counter()
     seed_everything(config.seed)
     train = read_labelled(config.data.train)
@@ -82,6 +88,11 @@ def train_model(config: TrainConfig, output_root: Path | None = None) -> Path:
     (staging / "model_card.md").write_text(model_card_markdown(card), encoding="utf-8")
     (staging / "evaluation.md").write_text(evaluation_markdown(card), encoding="utf-8")
     os.replace(staging, final)
+    if config.tracking is not None:
+        from voc.tracking import log_training
+
+        run_id = log_training(config.tracking, card, final)
+        log.info("logged training run %s to %s", run_id, config.tracking.uri)
     return final
 
 

@@ -8,9 +8,10 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -18,6 +19,8 @@ from voc.errors import StoreError
 from voc.schema import STAGE_TABLES, TABLES, Table
 from voc.store import sql
 from voc.store.base import Store, UpsertResult
+
+T = TypeVar("T")
 
 D = sql.DUCKDB
 
@@ -116,10 +119,16 @@ def _remove_stale_snapshots(max_age_s: float = 3600) -> None:
 def status_or_snapshot(path: str | Path) -> tuple[dict, str | None]:
     """The store's status, and None; or, while another process holds the store, the status of a copy
     taken now and a one-line notice saying so. Raises StoreInUseError if even a copy cannot be read."""
+    return read_or_snapshot(path, lambda st: st.status())
+
+
+def read_or_snapshot(path: str | Path, read: Callable[[Store], T]) -> tuple[T, str | None]:
+    """``read(store)``, and None; or, while another process holds the store, ``read`` on a copy taken now
+    and a one-line notice saying so. Raises StoreInUseError if even a copy cannot be read."""
     path = Path(path)
     try:
         with DuckDBStore(path) as st:
-            return st.status(), None
+            return read(st), None
     except StoreInUseError as e:
         notice = str(e)
     _remove_stale_snapshots()
@@ -131,10 +140,10 @@ def status_or_snapshot(path: str | Path) -> tuple[dict, str | None]:
             if wal.exists():
                 shutil.copyfile(wal, Path(f"{copy}.wal"))
             with DuckDBStore(copy) as st:
-                s = st.status()
+                result = read(st)
         except Exception:  # noqa: BLE001 - a copy torn by a checkpoint in progress
             raise StoreInUseError(f"{notice} (and no consistent snapshot could be read right now)") from None
-    return s, f"{notice.split(', such as')[0]}; these figures are from a snapshot of it taken now"
+    return result, f"{notice.split(', such as')[0]}; these figures are from a snapshot of it taken now"
 
 
 def ensure_store_free(path: str | Path) -> None:

@@ -1,4 +1,4 @@
-"""``voc topics`` commands: fit topics on a file."""
+"""``voc topics`` commands: fit topics on a file, evaluate a topic config on labelled data."""
 
 from __future__ import annotations
 
@@ -81,6 +81,49 @@ def fit(
         )
         write_output(table, topics_output)
         typer.echo(f"wrote {len(table)} topics to {topics_output}")
+
+
+@app.command()
+def evaluate(
+    data: Path = typer.Option(..., "--data", help="Labelled CSV, JSONL or Parquet file."),
+    text_column: str = typer.Option(..., "--text-column", help="Column holding the text."),
+    label_column: str = typer.Option(..., "--label-column", help="Column holding each text's known topic."),
+    config: Path | None = typer.Option(
+        None, "--config", help="YAML: a pipeline config with a 'topics' section, or the section alone."),
+    json_out: Path | None = typer.Option(None, "--json", help="Also write the figures as JSON here."),
+) -> None:
+    """Fit a topic config on labelled texts and print NMI, homogeneity, completeness, topics, themes, share in 'other'.
+
+    Touches no store: a way to compare topic settings on your own data before a weekly run uses them.
+    """
+    from voc.cli_io import read_input
+    from voc.topics.evaluate import evaluate_topics
+
+    cfg = _load_config(config)
+    if not data.is_file():
+        raise typer.BadParameter(f"no such file: {data}", param_hint="--data")
+    df = read_input(data)
+    for option, column in (("--text-column", text_column), ("--label-column", label_column)):
+        if column not in df.columns:
+            known = ", ".join(map(str, df.columns)) or "(none)"
+            raise typer.BadParameter(f"{data} has no column {column!r}; columns are: {known}", param_hint=option)
+    labelled = df[df[label_column].notna() & (df[label_column].astype(str).str.strip() != "")]
+    if labelled.empty:
+        raise typer.BadParameter(f"{data}: no row has a label in {label_column!r}", param_hint="--label-column")
+    skipped = len(df) - len(labelled)
+    result = evaluate_topics(labelled[text_column].tolist(), labelled[label_column].astype(str).tolist(), cfg)
+    skipped_note = f" ({skipped} rows without a label skipped)" if skipped else ""
+    typer.echo(f"{result.n} labelled texts, {result.labels} labels{skipped_note}")
+    typer.echo(f"NMI {result.nmi:.4f}")
+    typer.echo(f"homogeneity {result.homogeneity:.4f}")
+    typer.echo(f"completeness {result.completeness:.4f}")
+    typer.echo(f"theme NMI {result.theme_nmi:.4f}")
+    typer.echo(f"topics {result.topics}, themes {result.themes}")
+    typer.echo(f"share in 'other' {100 * result.other_share:.1f}%")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    if json_out is not None:
+        json_out.write_text(json.dumps(result.as_dict(), indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def _load_config(path: Path | None):
