@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from voc.alerts.config import AlertsConfig
+
 # re-exported, so `from voc.config import ConfigError, load_yaml_model` keeps working
 from voc.configfile import ConfigError, apply_overrides, format_validation_error, load_yaml_model, read_yaml
 from voc.export.config import ExportConfig
@@ -66,6 +68,7 @@ class PipelineConfig(_Strict):
     topics: TopicsConfig = Field(default_factory=TopicsConfig)
     insights: InsightsConfig = Field(default_factory=InsightsConfig)
     export: ExportConfig = Field(default_factory=ExportConfig)
+    alerts: AlertsConfig | None = None  # no section: no alerts
     base_dir: str = "."  # set by load_config to the config file's folder
 
     @field_validator("timezone")
