@@ -110,7 +110,10 @@ class PrefectStageRunner:
         if state.is_completed():
             return Delivery(True, len(attempts))
         exc = state.result(raise_on_failure=False)
-        error = describe_error(exc) if isinstance(exc, BaseException) else redact_message(str(state.message))
+        if isinstance(exc, AlertError):  # send_alert's own, already described
+            error = str(exc)
+        else:  # Prefect's (a timeout)
+            error = describe_error(exc) if isinstance(exc, BaseException) else redact_message(str(state.message))
         get_run_logger().error("alert not sent after %d attempt(s): %s", len(attempts), error)
         return Delivery(False, len(attempts), error)
 
