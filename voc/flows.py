@@ -104,8 +104,8 @@ class PrefectStageRunner:
             except Exception as e:  # noqa: BLE001 - Prefect keeps the exception: no URL (a secret), no PII
                 raise AlertError(describe_error(e)) from None
 
-        alert_task = task(send_alert, name="send-alert", cache_policy=NO_CACHE, retries=retries,
-                          retry_delay_seconds=retry_delay_s, timeout_seconds=timeout_s)
+        alert_task = task(name="send-alert", cache_policy=NO_CACHE, retries=retries,
+                          retry_delay_seconds=retry_delay_s, timeout_seconds=timeout_s)(send_alert)
         state = alert_task(return_state=True)
         if state.is_completed():
             return Delivery(True, len(attempts))

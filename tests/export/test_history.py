@@ -43,8 +43,8 @@ def exports(tmp_path_factory) -> tuple[Path, pd.DataFrame, pd.DataFrame]:
     for i, week in enumerate(WEEKS):
         records = planted_records(week, seed=i)
         failed = ("line_oa",) if week == WEEKS[1] else ()
-        tables = build_weekly_tables(week, records, planted_topic_registry(week), planted_run_log(week, records, failed),
-                                     cfg)
+        run_log = planted_run_log(week, records, failed)
+        tables = build_weekly_tables(week, records, planted_topic_registry(week), run_log, cfg)
         write_exports(week, tables, root / week, ExportConfig())
         summaries.append(tables["summary"])
         themes.append(tables["theme_week"])

@@ -152,7 +152,9 @@ def _body(week: str, summary: dict | None, themes: pd.DataFrame | None, rising: 
         for r in new[: config.max_themes]:
             line = _w("first_seen", lang, label=_label(r), n=_int(r.get("volume")))
             neg = _num(r.get("pct_negative"))
-            lines.append("- " + line + ("" if math.isnan(neg) else f" ({_w('negative_share', lang, pct=f'{neg:.0f}')})"))
+            if not math.isnan(neg):
+                line += f" ({_w('negative_share', lang, pct=f'{neg:.0f}')})"
+            lines.append("- " + line)
             lines += _quote(r, config)
         lines += _more(len(new), config, lang)
     if failed:

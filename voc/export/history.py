@@ -91,7 +91,7 @@ class ExportedWeek:
 
 def exported_weeks(exports_dir: Path) -> list[ExportedWeek]:
     """Week folders (named like ``2026-W47``) holding a report or a workbook, oldest first."""
-    found = []
+    found: list[ExportedWeek] = []
     if not Path(exports_dir).is_dir():
         return found
     for d in Path(exports_dir).iterdir():
@@ -139,7 +139,8 @@ def week_headline(summary: dict | None, themes: pd.DataFrame | None, language: s
         if counts is not None:
             rising, new = counts
             if rising:
-                parts.append(words("rising_theme", language) if rising == 1 else words("rising_themes", language, n=rising))
+                parts.append(words("rising_theme", language) if rising == 1
+                             else words("rising_themes", language, n=rising))
             if new:
                 parts.append(words("new_theme", language) if new == 1 else words("new_themes", language, n=new))
             if not rising and not new:
@@ -221,11 +222,11 @@ def render_index(weeks: list[ExportedWeek], headlines: dict[str, str], config: E
 
 def history_nav(week: str, prev: str | None, nxt: str | None, language: str) -> str:
     """The marked block of links a report shows: previous week, all weeks, next week."""
-    a = 'style="color:inherit"'
+    a, off = 'style="color:inherit"', 'style="opacity:.6"'
     left = (f'<a {a} rel="prev" href="../{escape(prev)}/{REPORT_FILE}">← {escape(words("previous", language))} '
-            f'{escape(prev)}</a>' if prev else f'<span style="opacity:.6">← {escape(words("none_before", language))}</span>')
+            f'{escape(prev)}</a>' if prev else f'<span {off}>← {escape(words("none_before", language))}</span>')
     right = (f'<a {a} rel="next" href="../{escape(nxt)}/{REPORT_FILE}">{escape(words("next", language))} '
-             f'{escape(nxt)} →</a>' if nxt else f'<span style="opacity:.6">{escape(words("none_after", language))} →</span>')
+             f'{escape(nxt)} →</a>' if nxt else f'<span {off}>{escape(words("none_after", language))} →</span>')
     middle = f'<a {a} href="../{INDEX_FILE}">{escape(words("all_weeks", language))}</a>'
     return (f'{NAV_START}<nav class="history" data-week="{escape(week)}" style="margin:6px 0 0;font-size:13px">'
             f'{left} · {middle} · {right}</nav>{NAV_END}')
