@@ -121,3 +121,17 @@ def test_a_backfill_alerts_only_for_its_last_week(tmp_path, prefect_harness, hoo
     summaries = backfill_voc(str(write_config(tmp_path, ALERTS)), first, WEEK)
     assert [s["alerts"].get("skipped") is not None for s in summaries] == [True, True, False]
     assert len(hook.requests) == 1 and f"VOC week {WEEK}" in posted_text(hook.requests[0])
+
+
+def test_an_endpoint_that_does_not_answer_in_time_is_a_failed_attempt(
+        tmp_path, prefect_harness, hook, keep_planted_topics):
+    import time
+
+    hook.delay_s = 4
+    save_webhook_block(hook.url, name="voc-test-slow")
+    seed_store(tmp_path, WEEK)
+    t = time.monotonic()
+    summary = run_flow(write_config(tmp_path, {**ALERTS, "block": "voc-test-slow", "retries": 0, "timeout_s": 1}))
+    assert summary["alerts"]["sent"] is False and summary["alerts"]["attempts"] == 1
+    assert "Timeout" in summary["alerts"]["error"]
+    assert time.monotonic() - t < 60
