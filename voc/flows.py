@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from voc import pipeline
-from voc.alerts.send import AlertError, Delivery, describe_error
+from voc.alerts.send import AlertError, Delivery, call_with_timeout, describe_error
 from voc.config import ExecutionConfig, PipelineConfig, load_config
 from voc.errors import ConfigError, SourceError
 from voc.ingest.run import Reconciliation
@@ -30,6 +30,7 @@ T = TypeVar("T")
 
 INGEST_RETRIES = 2
 INGEST_RETRY_DELAYS = [1, 5]
+ALERT_TIMEOUT_MARGIN_S = 5  # the send-alert task's Prefect timeout: the attempt's own timeout plus this
 WEEKLY_CRON = "0 6 * * 1"  # Monday 06:00 in the config's time zone, after the week has closed
 
 
@@ -100,12 +101,13 @@ class PrefectStageRunner:
         def send_alert() -> None:
             attempts.append(1)
             try:
-                send()
+                # Prefect's timeout cannot interrupt a blocked socket read; this one abandons the call
+                call_with_timeout(send, timeout_s)
             except Exception as e:  # noqa: BLE001 - Prefect keeps the exception: no URL (a secret), no PII
                 raise AlertError(describe_error(e)) from None
 
-        alert_task = task(name="send-alert", cache_policy=NO_CACHE, retries=retries,
-                          retry_delay_seconds=retry_delay_s, timeout_seconds=timeout_s)(send_alert)
+        alert_task = task(name="send-alert", cache_policy=NO_CACHE, retries=retries, retry_delay_seconds=retry_delay_s,
+                          timeout_seconds=timeout_s + ALERT_TIMEOUT_MARGIN_S)(send_alert)
         state = alert_task(return_state=True)
         if state.is_completed():
             return Delivery(True, len(attempts))
