@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from planted_week import QUIET_TOPICS, WEEK, posted_text, seed_store, write_config
 
 BLOCK = "voc-test-alerts"
@@ -135,3 +136,19 @@ def test_an_endpoint_that_does_not_answer_in_time_is_a_failed_attempt(
     assert summary["alerts"]["sent"] is False and summary["alerts"]["attempts"] == 1
     assert "Timeout" in summary["alerts"]["error"]
     assert time.monotonic() - t < 60
+
+
+def test_the_block_type_is_found_from_the_stored_block_or_pinned(prefect_harness):
+    from prefect.blocks.notifications import CustomWebhookNotificationBlock, SlackWebhook
+
+    from voc.alerts.send import AlertError, PrefectBlockNotifier
+
+    save_webhook_block("http://127.0.0.1:9/hook", name="voc-test-typed")
+    assert isinstance(PrefectBlockNotifier("voc-test-typed").load(), CustomWebhookNotificationBlock)
+    assert isinstance(PrefectBlockNotifier("custom-webhook/voc-test-typed").load(), CustomWebhookNotificationBlock)
+    SlackWebhook(url="https://hooks.slack.com/services/T0/B0/XXXX").save("voc-test-typed", overwrite=True)
+    with pytest.raises(AlertError, match="several types; set alerts.block_type"):
+        PrefectBlockNotifier("voc-test-typed").load()
+    assert isinstance(PrefectBlockNotifier("voc-test-typed", "slack-webhook").load(), SlackWebhook)
+    with pytest.raises(AlertError, match="no Prefect notification block 'sendgrid-email/voc-test-typed'"):
+        PrefectBlockNotifier("voc-test-typed", "email").load()

@@ -23,6 +23,7 @@ import pandas as pd
 
 from voc.errors import WeekError
 from voc.export.config import ExportConfig
+from voc.privacy import redact_message
 from voc.schema import OUTLIER_TOPIC_ID
 from voc.tableio import atomic_path
 from voc.weeks import parse_week
@@ -171,8 +172,10 @@ def write_history(
     """
     exports_dir = Path(exports_dir)
     weeks = exported_weeks(exports_dir)
-    headlines = {w.week: week_headline(_summary_of(w.week, summaries, exports_dir), _rows_of(w.week, themes),
-                                       config.report_language) for w in weeks}
+    # the PII guard once more on the way out, as for every exported text cell
+    headlines = {w.week: redact_message(week_headline(_summary_of(w.week, summaries, exports_dir),
+                                                      _rows_of(w.week, themes), config.report_language))
+                 for w in weeks}
     index = exports_dir / INDEX_FILE
     _write_text(index, render_index(weeks, headlines, config))
     with_report = [w.week for w in weeks if w.report]
