@@ -79,6 +79,9 @@ class TimedRunner:
     def map(self, fn, param_list: list[dict]) -> list:
         return [fn(**p) for p in param_list]
 
+    def notify(self, send, retries: int, retry_delay_s: float, timeout_s: float):
+        return pipeline.InProcessRunner().notify(send, retries, retry_delay_s, timeout_s)
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)

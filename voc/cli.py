@@ -202,11 +202,25 @@ def run(
         summary = weekly_voc(str(config), week, set_ or None)
     _print_reconciliation(summary["reconciliation"])
     out.print(f"week {summary['week']}: exports in {Path(summary['exports'][0]).parent if summary['exports'] else '-'}")
+    _print_alert(summary.get("alerts") or {})
     if summary["partial"]:
         from voc.privacy import redact_message
 
         console.print(f"[yellow]partial week: source(s) failed: {redact_message(', '.join(summary['failed_sources']))}")
         raise typer.Exit(2)
+
+
+def _print_alert(alert: dict) -> None:
+    """One line on the week's alert (the run summary's ``alerts`` entry); silent when none is configured."""
+    if not alert.get("configured"):
+        return
+    if alert.get("sent"):
+        out.print(f"alert sent through {alert['block']} ({', '.join(alert.get('reasons', []))})")
+    elif alert.get("needed"):
+        console.print(f"[yellow]alert NOT sent through {alert['block']} after {alert.get('attempts', 0)} "
+                      f"attempt(s): {alert.get('error')} (the week's outputs are complete)")
+    else:
+        out.print("alert: nothing crossed a threshold, none sent")
 
 
 @app.command()

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from voc.alerts.config import AlertsConfig
+
 # re-exported, so `from voc.config import ConfigError, load_yaml_model` keeps working
 from voc.configfile import ConfigError, apply_overrides, format_validation_error, load_yaml_model, read_yaml
 from voc.export.config import ExportConfig
@@ -69,6 +71,7 @@ class PipelineConfig(_Strict):
     export: ExportConfig = Field(default_factory=ExportConfig)
     models_dir: str | None = None  # the user's trained models (relative to the config file); None: $VOC_MODELS_DIR
     tracking: TrackingConfig | None = None  # log `voc evaluate` runs with this config to MLflow
+    alerts: AlertsConfig | None = None  # no section: no alerts
     base_dir: str = "."  # set by load_config to the config file's folder
 
     @field_validator("timezone")

@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from voc import pipeline
+from voc.alerts.send import AlertError, Delivery, call_with_timeout, describe_error
 from voc.config import ExecutionConfig, PipelineConfig, load_config
 from voc.errors import ConfigError, SourceError
 from voc.ingest.run import Reconciliation
@@ -34,6 +35,7 @@ T = TypeVar("T")
 
 INGEST_RETRIES = 2
 INGEST_RETRY_DELAYS: list[float] = [1, 5]
+ALERT_TIMEOUT_MARGIN_S = 5  # the send-alert task's Prefect timeout: the attempt's own timeout plus this
 WEEKLY_CRON = "0 6 * * 1"  # Monday 06:00 in the config's time zone, after the week has closed
 
 
@@ -98,6 +100,31 @@ class PrefectStageRunner:
         futures = [chunk_task.submit(**p) for p in param_list]
         return [f.result() for f in futures]
 
+    def notify(self, send: Callable[[], None], retries: int, retry_delay_s: float, timeout_s: float) -> Delivery:
+        """A ``send-alert`` task with Prefect's retries and timeout; its failure is returned, never raised."""
+        attempts: list[int] = []
+
+        def send_alert() -> None:
+            attempts.append(1)
+            try:
+                # Prefect's timeout cannot interrupt a blocked socket read; this one abandons the call
+                call_with_timeout(send, timeout_s)
+            except Exception as e:  # noqa: BLE001 - Prefect keeps the exception: no URL (a secret), no PII
+                raise AlertError(describe_error(e)) from None
+
+        alert_task = task(name="send-alert", cache_policy=NO_CACHE, retries=retries, retry_delay_seconds=retry_delay_s,
+                          timeout_seconds=timeout_s + ALERT_TIMEOUT_MARGIN_S)(send_alert)
+        state = alert_task(return_state=True)
+        if state.is_completed():
+            return Delivery(True, len(attempts))
+        exc = state.result(raise_on_failure=False)
+        if isinstance(exc, AlertError):  # send_alert's own, already described
+            error = str(exc)
+        else:  # Prefect's (a timeout)
+            error = describe_error(exc) if isinstance(exc, BaseException) else redact_message(str(state.message))
+        get_run_logger().error("alert not sent after %d attempt(s): %s", len(attempts), error)
+        return Delivery(False, len(attempts), error)
+
 
 def task_runner_for(execution: ExecutionConfig):
     """The task runner the week's chunks map onto: Dask when the config says so, else one thread."""
@@ -115,12 +142,16 @@ def task_runner_for(execution: ExecutionConfig):
 
 
 @flow(name="voc-week", log_prints=True)
-def voc_week(config_path: str, week: str, overrides: list[str] | None = None) -> dict:
-    """One ISO week: :func:`voc.pipeline.run_week` with a task per stage."""
+def voc_week(config_path: str, week: str, overrides: list[str] | None = None, alerts: bool = True) -> dict:
+    """One ISO week: :func:`voc.pipeline.run_week` with a task per stage (and the alert, unless ``alerts`` is off)."""
     config = load_config(config_path, overrides)
     with pipeline.open_pipeline_store(config) as store:
-        summary = pipeline.run_week(config, store, week, PrefectStageRunner())
-    get_run_logger().info("week %s done: %s", week, {k: v for k, v in summary.items() if k != "exports"})
+        summary = pipeline.run_week(config, store, week, PrefectStageRunner(), alerts=alerts)
+    logger = get_run_logger()
+    logger.info("week %s done: %s", week, {k: v for k, v in summary.items() if k != "exports"})
+    sent = summary.get("alerts", {})
+    if sent.get("needed") and not sent.get("sent"):
+        logger.warning("week %s: its outputs are complete, but the alert was not sent: %s", week, sent.get("error"))
     return summary
 
 
@@ -144,12 +175,13 @@ def backfill_voc(config_path: str, first_week: str, last_week: str, overrides: l
 
     Every week reads its sources again, as its own weekly run would have: loading is idempotent (upsert
     on ``record_id``), so nothing is stored twice, and each week gets its own run id, run-log rows and
-    ``data_quality`` counts. The text layer and sentiment only touch records not done yet.
+    ``data_quality`` counts. The text layer and sentiment only touch records not done yet. Only the
+    last week may send an alert: loading history must not send one notification per week.
     """
     config = load_config(config_path, overrides)
     weeks = week_range(first_week, last_week)
     run = week_flow(config)
-    return [run(config_path, w, overrides) for w in weeks]
+    return [run(config_path, w, overrides, alerts=(w == weeks[-1])) for w in weeks]
 
 
 def weekly_schedule(config: PipelineConfig):

@@ -21,6 +21,7 @@ from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
+from voc.alerts.send import Delivery, Notifier, send_with_retries
 from voc.config import PipelineConfig
 from voc.errors import ConfigError, StoreError, VocError
 from voc.ingest.run import Reconciliation, ingest_source, new_run_id, record_failure
@@ -102,6 +103,9 @@ class StageRunner(Protocol):
     def map(self, fn: Callable, param_list: list[dict]) -> list:
         """Run ``fn(**params)`` for each chunk's params; results in order (a :data:`Mapper`)."""
 
+    def notify(self, send: Callable[[], None], retries: int, retry_delay_s: float, timeout_s: float) -> Delivery:
+        """Send one notification with ``send()``, retrying a failed attempt; never raise."""
+
 
 class InProcessRunner:
     """The default :class:`StageRunner`: everything runs here, in order, chunks one after another."""
@@ -114,6 +118,9 @@ class InProcessRunner:
 
     def map(self, fn: Callable, param_list: list[dict]) -> list:
         return run_in_loop(fn, param_list)
+
+    def notify(self, send: Callable[[], None], retries: int, retry_delay_s: float, timeout_s: float) -> Delivery:
+        return send_with_retries(send, retries, retry_delay_s, timeout_s)
 
 
 def chunk_slices(n: int, size: int) -> list[slice]:
@@ -238,7 +245,13 @@ def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id:
             store.replace_week(name, week, df)
     out_dir = config.exports_path / week
     history = topic_history(week, records, topics, config.insights)
-    return write_exports(week, tables, out_dir, config.export, history=history)
+    paths = write_exports(week, tables, out_dir, config.export, history=history)
+    if "html" in config.export.formats:  # exports/index.html and every report's previous/next links
+        from voc.export.history import write_history
+
+        paths += write_history(config.exports_path, config.export, store.weekly_table("summary"),
+                               store.weekly_table("theme_week"))
+    return paths
 
 
 FAULT_ENV = "VOC_FAULT_KILL_AFTER"
@@ -261,13 +274,15 @@ def enrich_weeks(config: PipelineConfig, week: str) -> list[str]:
 
 
 def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunner | None = None,
-             run_id: str | None = None) -> dict:
+             run_id: str | None = None, alerts: bool = True, notifier: Notifier | None = None) -> dict:
     """Run the weekly pipeline for ``week``: the one place that defines the stage order.
 
     Returns the run summary: ``week``, ``run_id``, ``reconciliation`` (one dict per source),
-    ``text_processed``, ``sentiment_scored``, ``topics``, ``exports`` (paths as text), ``partial``
-    and ``failed_sources``. Every source's reconciliation is in the store's run log under
-    ``run_id`` and ``week``, so the week's ``data_quality`` table has its counts.
+    ``text_processed``, ``sentiment_scored``, ``topics``, ``exports`` (paths as text), ``partial``,
+    ``failed_sources`` and ``alerts`` (what :func:`voc.alerts.send_week_alert` did; with
+    ``alerts=False``, as a backfill's earlier weeks run, nothing is sent). Every source's
+    reconciliation is in the store's run log under ``run_id`` and ``week``, so the week's
+    ``data_quality`` table has its counts. ``notifier`` replaces the configured Prefect block.
     """
     parse_week(week)
     runner = runner or InProcessRunner()
@@ -294,6 +309,14 @@ def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunne
         "partial": bool(failed),
         "failed_sources": failed,
     }
+    # last, after every output is written: an alert that fails is reported here and costs nothing else
+    if alerts:
+        from voc.alerts import send_week_alert
+
+        summary["alerts"] = send_week_alert(config, store, summary, runner, notifier)
+    else:
+        summary["alerts"] = {"configured": config.alerts is not None, "needed": False, "sent": False,
+                             "skipped": "alerts off for this run"}
     log.info("week %s done: %s", week, {k: v for k, v in summary.items() if k != "exports"})
     return summary
 

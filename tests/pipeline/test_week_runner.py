@@ -36,7 +36,7 @@ def calls(monkeypatch):
     """Replace run_week with a recorder: whoever runs a week must come through it."""
     seen: list[str] = []
 
-    def recorder(config, store, week, runner=None, run_id=None):
+    def recorder(config, store, week, runner=None, run_id=None, alerts=True, notifier=None):
         seen.append(week)
         return _fake_summary(week)
 

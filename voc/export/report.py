@@ -112,7 +112,7 @@ class _Report:
 <title>{escape(self.cfg.report_title)} – {escape(self.week)}</title>
 <style>{_CSS}</style></head>
 <body><header><h1>{escape(self.cfg.report_title)}</h1>
-<p class="sub">{self.t("week")} {escape(self.week)} · {escape(dates)}</p></header>
+<p class="sub">{self.t("week")} {escape(self.week)} · {escape(dates)}</p><!--voc:history--><!--/voc:history--></header>
 <main>{"".join(sections)}</main></body></html>
 """
 
