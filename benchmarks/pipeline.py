@@ -80,6 +80,8 @@ class TimedRunner:
         return [fn(**p) for p in param_list]
 
     def notify(self, send, retries: int, retry_delay_s: float, timeout_s: float):
+        from voc import pipeline
+
         return pipeline.InProcessRunner().notify(send, retries, retry_delay_s, timeout_s)
 
 
