@@ -138,9 +138,11 @@ def sentiment_chunk(texts: list[str], languages: list[str | None], model: str) -
 
 
 def enrich_text(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop) -> int:
-    """Run the text layer on records of ``weeks`` that have not been through it; returns how many."""
-    from voc.text.dedup import find_near_duplicates
+    """Run the text layer on records of ``weeks`` that have not been through it; returns how many.
 
+    Repeats are decided per ISO week over every record of the week (``voc.text.dedup.week_repeats``),
+    so a week that gains records has its earlier records' ``near_dup_of`` brought up to date too.
+    """
     todo = store.records_missing("record_text", weeks)
     if todo.empty:
         return 0
@@ -149,21 +151,49 @@ def enrich_text(config: PipelineConfig, store: Store, weeks: list[str], mapper: 
     parts = mapper(text_chunk, [{"texts": texts[sl], "text_config": config.text} for sl in slices])
     out = pd.concat(parts, ignore_index=True)
     out.insert(0, "record_id", todo["record_id"].to_numpy())
-    # near-duplicates need every text of the batch at once; exact duplicates are already marked
-    originals = todo["duplicate_of"].isna().to_numpy()
-    near: list[str | None] = [None] * len(todo)
-    if config.text.near_dup.enabled and originals.any():
-        idx = [i for i, o in enumerate(originals) if o]
-        found = find_near_duplicates(
-            todo["record_id"].iloc[idx].tolist(), out["text_clean"].iloc[idx].tolist(), config.text.near_dup,
-            normalized=True,
-        )
-        for i, dup in zip(idx, found):
-            near[i] = dup
-    out["near_dup_of"] = near
+    out, changed = _fold_week_repeats(config, store, todo, out)
     for sl in slices:
         store.upsert_stage("record_text", out.iloc[sl])
+    if not changed.empty:
+        store.upsert_stage("record_text", changed)
     return len(out)
+
+
+def _fold_week_repeats(config: PipelineConfig, store: Store, todo: pd.DataFrame,
+                       out: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``out`` with ``near_dup_of``/``near_dup_reason`` set, and the stored rows of the same weeks whose fold changed."""
+    from voc.schema import TEXT_COLUMNS
+    from voc.text.dedup import week_repeats
+    from voc.text.pipeline import NEAR_DUPLICATE_FLAG
+
+    touched = sorted(set(todo["iso_week"].dropna().astype(str)))
+    stored = store.enriched_records(touched) if touched else pd.DataFrame(columns=list(TEXT_COLUMNS))
+    new_ids = set(out["record_id"])
+    stored = stored[~stored["record_id"].isin(new_ids) & stored["text_clean"].notna()]
+    keys = ["record_id", "iso_week", "created_at", "author_key", "source", "channel", "duplicate_of"]
+    fresh = todo[keys].reset_index(drop=True).assign(text_clean=out["text_clean"].to_numpy())
+    both = pd.concat([fresh, stored[[*keys, "text_clean"]]], ignore_index=True)
+    folds = week_repeats(both, config.text.near_dup, config.text.noise)
+
+    def with_flag(flags: object, folded: bool) -> str:
+        parts = [f for f in str(flags or "").split(",") if f and f != NEAR_DUPLICATE_FLAG]
+        return ",".join([*parts, NEAR_DUPLICATE_FLAG] if folded else parts)
+
+    n = len(fresh)
+    out = out.copy()
+    out["near_dup_of"] = folds["near_dup_of"].iloc[:n].to_numpy()
+    out["near_dup_reason"] = folds["near_dup_reason"].iloc[:n].to_numpy()
+    out["flags"] = [with_flag(f, d is not None) for f, d in zip(out["flags"], out["near_dup_of"])]
+    old = stored.reset_index(drop=True)
+    now_of = folds["near_dup_of"].iloc[n:].reset_index(drop=True)
+    now_why = folds["near_dup_reason"].iloc[n:].reset_index(drop=True)
+    differs = (old["near_dup_of"].astype(object).where(old["near_dup_of"].notna(), None) != now_of) | (
+        old["near_dup_reason"].astype(object).where(old["near_dup_reason"].notna(), None) != now_why)
+    changed = old[differs.to_numpy()][list(TEXT_COLUMNS)].copy()
+    changed["near_dup_of"] = now_of[differs].to_numpy()
+    changed["near_dup_reason"] = now_why[differs].to_numpy()
+    changed["flags"] = [with_flag(f, d is not None) for f, d in zip(changed["flags"], changed["near_dup_of"])]
+    return out, changed
 
 
 def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop) -> int:

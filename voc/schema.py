@@ -46,7 +46,8 @@ TEXT_COLUMNS: dict[str, str] = {
     "topic_tokens": "VARCHAR",  # space-joined tokens for topic models (no stopwords...)
     "pii_types": "VARCHAR",  # comma-joined PII types found ('' if none)
     "flags": "VARCHAR",  # comma-joined noise flags ('' if none)
-    "near_dup_of": "VARCHAR",  # record_id of the near-duplicate it repeats; NULL if none
+    "near_dup_of": "VARCHAR",  # record_id of the earlier record of its week it repeats; NULL if it counts
+    "near_dup_reason": "VARCHAR",  # same_author | cross_channel_paste | template (voc.text.dedup.week_repeats)
 }
 
 SENTIMENT_COLUMNS: dict[str, str] = {
@@ -258,7 +259,9 @@ DATA_QUALITY_COLUMNS: dict[str, str] = {
     "records_in_week": "BIGINT",
     "exact_duplicates": "BIGINT",
     "near_duplicates": "BIGINT",
+    "near_duplicate_reasons": "VARCHAR",  # JSON object reason -> records: same_author, cross_channel_paste, template
     "counted": "BIGINT",
+    "flagged_conversations": "BIGINT",  # transcripts over max_turns (metadata transcript_warning)
     "languages": "VARCHAR",  # JSON object
     "pct_scored": "DOUBLE",
     "pct_with_topic": "DOUBLE",

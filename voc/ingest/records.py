@@ -364,7 +364,9 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: b
                 seg_json,
                 akey,
                 _dumps(meta),
-                stable_id(dedup_text(text, nfc=False), akey, days[k]),  # stored text is NFC already
+                # same text, author and day; without an author there is no telling two customers
+                # apart, so an anonymous row only folds with its own record id (issue #13)
+                stable_id(dedup_text(text, nfc=False), akey, days[k]) if akey else stable_id("anon", record_id),
                 None,
                 ctx.run_id,
             )

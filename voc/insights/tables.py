@@ -53,7 +53,8 @@ DRIVERS_TABLE_COLUMNS = ["iso_week", "window_start", "source", "topic_id", "topi
                          *DRIVER_COLUMNS[2:], "confidence"]
 DATA_QUALITY_COLUMNS = [
     "iso_week", "source", "status", "read", "accepted", "duplicates", "quarantined", "error",
-    "records_in_week", "exact_duplicates", "near_duplicates", "counted", "languages",
+    "records_in_week", "exact_duplicates", "near_duplicates", "near_duplicate_reasons", "counted",
+    "flagged_conversations", "languages",
     "pct_scored", "pct_with_topic",
 ]
 SUMMARY_COLUMNS = [
@@ -441,6 +442,7 @@ _DEFAULTS = {
     "rating": np.nan, "segments": None, "duplicate_of": None, "language": None,
     "text_clean": None, "topic_tokens": None, "near_dup_of": None, "sentiment": None,
     "topic_id": None, "topic_label": None, "topic_probability": np.nan,
+    "near_dup_reason": None, "metadata": None, "author_key": None, "created_at": None,
 }
 
 
@@ -555,10 +557,12 @@ def _data_quality(week: str, window: pd.DataFrame, run_log: pd.DataFrame) -> pd.
         near = _present(d["near_dup_of"]) & ~exact
         counted = d[~exact & ~near]
         n = len(counted)
+        reasons = d.loc[near, "near_dup_reason"].astype(object).where(d.loc[near, "near_dup_reason"].notna(), "unknown")
         out.append({
             "iso_week": week, "source": source, **rows[source],
             "records_in_week": len(d), "exact_duplicates": int(exact.sum()),
-            "near_duplicates": int(near.sum()), "counted": n,
+            "near_duplicates": int(near.sum()), "near_duplicate_reasons": _breakdown(reasons), "counted": n,
+            "flagged_conversations": int(sum(bool(_json_object(m).get("transcript_warning")) for m in d["metadata"])),
             "languages": _breakdown(counted["language"]),
             "pct_scored": _pct(int(counted["sentiment"].isin(["positive", "neutral", "negative"]).sum()), n),
             "pct_with_topic": _pct(int(counted["topic_id"].notna().sum()), n),
@@ -567,6 +571,11 @@ def _data_quality(week: str, window: pd.DataFrame, run_log: pd.DataFrame) -> pd.
 
 
 def _segments(value: object) -> dict:
+    return _json_object(value)
+
+
+def _json_object(value: object) -> dict:
+    """A JSON-object text column (segments, metadata) as a dict; anything else is empty."""
     if isinstance(value, dict):
         return value
     if not isinstance(value, str) or not value.strip():
