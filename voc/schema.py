@@ -29,13 +29,14 @@ RECORD_COLUMNS: dict[str, str] = {
     "created_at": "TIMESTAMPTZ",
     "iso_week": "VARCHAR",  # like 2026-W47, in the source's zone
     "text": "VARCHAR",  # customer-authored text, PII already redacted
-    "rating": "DOUBLE",  # stars / CSAT / NPS; NULL when absent
+    "rating": "DOUBLE",  # the raw value on the source's ``rating_scale``; NULL when absent
     "segments": "VARCHAR",  # JSON object: product, brand, branch, touchpoint...
     "author_key": "VARCHAR",  # salted hash of the author handle; NULL when absent
     "metadata": "VARCHAR",  # JSON object: turn counts, source location, extra columns
     "dedup_key": "VARCHAR",  # hash of normalized text + author + day
     "duplicate_of": "VARCHAR",  # record_id of the first exact duplicate; NULL if original
     "run_id": "VARCHAR",  # the run that first stored this record
+    "rating_scale": "VARCHAR",  # scale of ``rating``: stars_1_5 | csat_1_5 | nps_0_10 | custom_<min>_<max> (voc/ratings.py)
 }
 
 TEXT_COLUMNS: dict[str, str] = {
@@ -176,7 +177,8 @@ TOPIC_WEEK_COLUMNS: dict[str, str] = {
     "scored": "BIGINT",
     **_MIX,
     "rated": "BIGINT",
-    "mean_rating": "DOUBLE",
+    "mean_rating": "DOUBLE",  # only when the topic's ratings share one 1-5/custom scale, else NULL
+    "ratings": "VARCHAR",  # JSON object scale -> {rated, mean_rating | nps} (voc/ratings.py)
     "top_terms": "VARCHAR",
     **{f"quote_{i}": "VARCHAR" for i in range(1, TOPIC_WEEK_QUOTES + 1)},
     "by_channel": "VARCHAR",  # JSON object
@@ -231,6 +233,7 @@ EMERGING_TOPICS_COLUMNS: dict[str, str] = {
 DRIVERS_COLUMNS: dict[str, str] = {
     "iso_week": "VARCHAR",
     "window_start": "VARCHAR",
+    "rating_scale": "VARCHAR",  # drivers compare ratings within one scale and source
     "source": "VARCHAR",
     "topic_id": "VARCHAR",
     "topic_label": "VARCHAR",
@@ -246,6 +249,23 @@ DRIVERS_COLUMNS: dict[str, str] = {
     "direction": "VARCHAR",
     "confidence": "DOUBLE",
 }
+
+RATING_WEEK_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "rating_scale": "VARCHAR",  # stars_1_5 | csat_1_5 | nps_0_10 | custom_<min>_<max>
+    "sources": "VARCHAR",  # comma-joined sources with ratings on this scale this week
+    "rated": "BIGINT",
+    "mean_rating": "DOUBLE",  # 1-5 and custom scales; NULL for nps_0_10
+    "nps": "DOUBLE",  # nps_0_10 only: % promoters (9-10) minus % detractors (0-6)
+    "promoters": "BIGINT",
+    "passives": "BIGINT",
+    "detractors": "BIGINT",
+    "prev_rated": "BIGINT",
+    "prev_mean_rating": "DOUBLE",
+    "prev_nps": "DOUBLE",
+    "change": "DOUBLE",  # mean_rating or nps minus last week's
+}
+"""Ratings per scale and week (``voc.insights.tables``): never one mean across scales."""
 
 DATA_QUALITY_COLUMNS: dict[str, str] = {
     "iso_week": "VARCHAR",
@@ -280,7 +300,10 @@ SUMMARY_COLUMNS: dict[str, str] = {
     "prev_net_sentiment": "DOUBLE",
     "net_change": "DOUBLE",
     "rated": "BIGINT",
-    "mean_rating": "DOUBLE",
+    "mean_rating": "DOUBLE",  # only when every rating of the week is on one 1-5/custom scale, else NULL
+    "nps": "DOUBLE",  # NPS of the week's nps_0_10 ratings; NULL without any
+    "nps_rated": "BIGINT",  # its base: nps_0_10 ratings of the week
+    "ratings": "VARCHAR",  # JSON list, one object per scale (the rating_week rows)
     "topics": "BIGINT",
     "new_topics": "BIGINT",
     "emerging_topics": "BIGINT",
@@ -362,6 +385,7 @@ TABLES: dict[str, Table] = {
         Table("theme_week", "weekly", THEME_WEEK_COLUMNS, ("iso_week", "theme_id"), "iso_week"),
         Table("emerging_topics", "weekly", EMERGING_TOPICS_COLUMNS, ("iso_week", "topic_id"), "iso_week"),
         Table("drivers", "weekly", DRIVERS_COLUMNS, ("iso_week", "source", "topic_id"), "iso_week"),
+        Table("rating_week", "weekly", RATING_WEEK_COLUMNS, ("iso_week", "rating_scale"), "iso_week"),
         Table("data_quality", "weekly", DATA_QUALITY_COLUMNS, ("iso_week", "source"), "iso_week"),
         Table("summary", "weekly", SUMMARY_COLUMNS, ("iso_week",), "iso_week"),
     )

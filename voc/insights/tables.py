@@ -28,6 +28,7 @@ from voc.insights.emerging import (
     baseline_weeks_with_data,
     detect_emerging,
 )
+from voc.ratings import NPS_SCALE, rating_stats, single_scale_mean
 from voc.schema import OUTLIER_TOPIC_ID
 from voc.weeks import parse_week, shift_week, week_bounds
 
@@ -49,8 +50,10 @@ EMERGING_TABLE_COLUMNS = [
     "negative_statistic", "negative_p_value", "negative_q_value", "min_volume", "alpha",
     "top_terms", "quotes",
 ]
-DRIVERS_TABLE_COLUMNS = ["iso_week", "window_start", "source", "topic_id", "topic_label",
-                         *DRIVER_COLUMNS[2:], "confidence"]
+DRIVERS_TABLE_COLUMNS = ["iso_week", "window_start", "rating_scale", "source", "topic_id", "topic_label",
+                         *DRIVER_COLUMNS[3:], "confidence"]
+RATING_WEEK_COLUMNS = ["iso_week", "rating_scale", "sources", "rated", "mean_rating", "nps", "promoters",
+                       "passives", "detractors", "prev_rated", "prev_mean_rating", "prev_nps", "change"]
 DATA_QUALITY_COLUMNS = [
     "iso_week", "source", "status", "read", "accepted", "duplicates", "quarantined", "error",
     "records_in_week", "exact_duplicates", "near_duplicates", "near_duplicate_reasons", "counted",
@@ -59,7 +62,8 @@ DATA_QUALITY_COLUMNS = [
 ]
 SUMMARY_COLUMNS = [
     "iso_week", "week_start", "week_end", "records", "prev_records", "change_abs", "change_pct",
-    "scored", *_MIX, "prev_net_sentiment", "net_change", "rated", "mean_rating", "topics",
+    "scored", *_MIX, "prev_net_sentiment", "net_change", "rated", "mean_rating", "nps", "nps_rated",
+    "ratings", "topics",
     "new_topics", "emerging_topics", "exact_duplicates", "near_duplicates", "sources_ok",
     "sources_failed", "is_partial", "missing_sources", "data_status", "data_note",
     "history_weeks", "weekly_volume", "weekly_net_sentiment", "baseline_weeks", "min_volume",
@@ -72,7 +76,7 @@ def topic_week_columns(config: InsightsConfig) -> list[str]:
     return [
         "iso_week", "topic_id", "topic_label", "volume", "share_pct", "prev_volume",
         "change_abs", "change_pct", "trend", "trend_slope", "scored", *_MIX, "rated",
-        "mean_rating", "top_terms", *[f"quote_{i + 1}" for i in range(config.quotes_per_topic)],
+        "mean_rating", "ratings", "top_terms", *[f"quote_{i + 1}" for i in range(config.quotes_per_topic)],
         "by_channel", "by_language", "is_new", "is_emerging",
     ]
 
@@ -96,8 +100,8 @@ def build_weekly_tables(
         config: The ``insights`` config section.
 
     Returns:
-        Tables ``topic_week``, ``sentiment_week``, ``emerging_topics``, ``drivers``,
-        ``data_quality`` and a one-row ``summary``.
+        Tables ``topic_week``, ``sentiment_week``, ``emerging_topics``, ``drivers``, ``rating_week``,
+        ``data_quality``, ``theme_week`` and a one-row ``summary``.
     """
     parse_week(week)  # fail early, with the bad value, on a malformed week
     ctx = _Context(week, records, topics, config)
@@ -109,6 +113,7 @@ def build_weekly_tables(
         "sentiment_week": ctx.sentiment_week(),
         "emerging_topics": ctx.emerging_table(emerging, topic_week),
         "drivers": ctx.drivers(),
+        "rating_week": ctx.rating_week(),
         "data_quality": data_quality,
     }
     tables["summary"] = ctx.summary(topic_week, tables["emerging_topics"], data_quality)
@@ -222,14 +227,16 @@ class _Context:
             vol, prev = series[-1], series[-2]
             group = self.cur[self.cur["topic_id"] == tid]
             mix = _mix(c)
+            ratings = rating_stats(group[["rating", "rating_scale"]])
             row = {
                 "iso_week": self.week, "topic_id": tid, "topic_label": self.label(tid),
                 "volume": vol, "share_pct": _pct(vol, total), "prev_volume": prev,
                 "change_abs": vol - prev, "change_pct": _change_pct(vol, prev),
                 "trend": json.dumps(series), "trend_slope": _slope(series),
                 "scored": int(c["scored"]) if c is not None else 0, **mix,
-                "rated": int(c["rated"]) if c is not None else 0,
-                "mean_rating": (float(c["rating_sum"] / c["rated"]) if c is not None and c["rated"] else math.nan),
+                "rated": int(ratings["rated"].sum()),
+                "mean_rating": single_scale_mean(ratings),
+                "ratings": _ratings_json(ratings),
                 "top_terms": self.top_terms(tid),
                 "by_channel": _breakdown(group["channel"]),
                 "by_language": _breakdown(group["language"]),
@@ -300,13 +307,31 @@ class _Context:
         window = [shift_week(self.week, -k) for k in range(self.config.driver_weeks)]
         start = window[-1]
         rated = self.counted[self.counted["iso_week"].isin(window) & self.counted["rating"].notna()]
-        out = rating_drivers(rated[["source", "topic_id", "rating"]], self.config.confidence,
+        out = rating_drivers(rated[["source", "topic_id", "rating", "rating_scale"]], self.config.confidence,
                              self.config.driver_min_records)
         out["iso_week"] = self.week
         out["window_start"] = start
         out["confidence"] = self.config.confidence
         out["topic_label"] = [self.label(t) for t in out["topic_id"]]
         return _clean(out, DRIVERS_TABLE_COLUMNS)
+
+    def rating_week(self) -> pd.DataFrame:
+        """Ratings of the week per scale: a mean for 1-5 and custom scales, NPS for nps_0_10; vs last week."""
+        cur = rating_stats(self.cur[["rating", "rating_scale"]])
+        prev = rating_stats(self.counted.loc[self.counted["iso_week"] == self.prev, ["rating", "rating_scale"]])
+        prev = prev.set_index("rating_scale")
+        rated = self.cur[self.cur["rating"].notna()]
+        scales = rated["rating_scale"].astype(object).where(rated["rating_scale"].notna(), "unknown")
+        out = cur.assign(iso_week=self.week)
+        out["sources"] = [", ".join(sorted(set(rated.loc[scales == s, "source"].dropna().astype(str))))
+                          for s in out["rating_scale"]]
+        out["prev_rated"] = [int(prev.at[s, "rated"]) if s in prev.index else 0 for s in out["rating_scale"]]
+        out["prev_mean_rating"] = [prev.at[s, "mean_rating"] if s in prev.index else math.nan for s in out["rating_scale"]]
+        out["prev_nps"] = [prev.at[s, "nps"] if s in prev.index else math.nan for s in out["rating_scale"]]
+        now = out["nps"].where(out["rating_scale"] == NPS_SCALE, out["mean_rating"])
+        before = out["prev_nps"].where(out["rating_scale"] == NPS_SCALE, out["prev_mean_rating"])
+        out["change"] = (now.astype(float) - before.astype(float)).round(2)
+        return _clean(out, RATING_WEEK_COLUMNS)
 
     def summary(self, topic_week: pd.DataFrame, emerging: pd.DataFrame, dq: pd.DataFrame) -> pd.DataFrame:
         cfg = self.config
@@ -329,7 +354,8 @@ class _Context:
             & _present(self.window_records["near_dup_of"])
             & ~_present(self.window_records["duplicate_of"])
         ]
-        rated = cur["rating"].dropna()
+        ratings = rating_stats(cur[["rating", "rating_scale"]])
+        nps_row = ratings[ratings["rating_scale"] == NPS_SCALE]
         row = {
             "iso_week": self.week, "week_start": start.date().isoformat(),
             "week_end": (end.date() - pd.Timedelta(days=1)).isoformat(),
@@ -338,7 +364,10 @@ class _Context:
                 ["positive", "neutral", "negative"]).sum()), **mix,
             "prev_net_sentiment": prev_mix["net_sentiment"],
             "net_change": round(mix["net_sentiment"] - prev_mix["net_sentiment"], 1),
-            "rated": len(rated), "mean_rating": float(rated.mean()) if len(rated) else math.nan,
+            "rated": int(ratings["rated"].sum()), "mean_rating": single_scale_mean(ratings),
+            "nps": float(nps_row["nps"].iloc[0]) if len(nps_row) else math.nan,
+            "nps_rated": int(nps_row["rated"].iloc[0]) if len(nps_row) else 0,
+            "ratings": json.dumps(_ratings_list(ratings), ensure_ascii=False),
             "topics": int((topic_week["volume"] > 0).sum() - (topic_week.loc[
                 topic_week["topic_id"] == OUTLIER_TOPIC_ID, "volume"] > 0).sum()),
             "new_topics": int(topic_week["is_new"].sum()), "emerging_topics": len(emerging),
@@ -416,6 +445,21 @@ def pick_quotes(group: pd.DataFrame, n: int, max_chars: int) -> list[str]:
     return out
 
 
+def _ratings_list(stats: pd.DataFrame) -> list[dict]:
+    """Per-scale rating figures as plain JSON-ready dicts (no NaN: a mean scale has no NPS and back)."""
+    out = []
+    for r in stats.to_dict("records"):
+        keep = ("rated", "nps", "promoters", "passives", "detractors") if r["rating_scale"] == NPS_SCALE else (
+            "rated", "mean_rating")
+        out.append({"rating_scale": r["rating_scale"], **{k: (int(r[k]) if k != "nps" and k != "mean_rating"
+                                                             else float(r[k])) for k in keep}})
+    return out
+
+
+def _ratings_json(stats: pd.DataFrame) -> str:
+    return json.dumps({d.pop("rating_scale"): d for d in _ratings_list(stats)}, ensure_ascii=False)
+
+
 def _registry(topics: pd.DataFrame) -> dict[str, dict]:
     reg: dict[str, dict] = {}
     if topics is None or topics.empty or "topic_id" not in topics:
@@ -442,7 +486,7 @@ _DEFAULTS = {
     "rating": np.nan, "segments": None, "duplicate_of": None, "language": None,
     "text_clean": None, "topic_tokens": None, "near_dup_of": None, "sentiment": None,
     "topic_id": None, "topic_label": None, "topic_probability": np.nan,
-    "near_dup_reason": None, "metadata": None, "author_key": None, "created_at": None,
+    "near_dup_reason": None, "metadata": None, "rating_scale": None, "author_key": None, "created_at": None,
 }
 
 
