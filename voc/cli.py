@@ -289,7 +289,7 @@ def _mount_stage_commands() -> None:
     from voc.export.cli import app as export_app
     from voc.insights.cli import app as insights_app
     from voc.sentiment.cli import app as sentiment_app
-    from voc.sentiment.cli import evaluate_sentiment, models_app, train_sentiment
+    from voc.sentiment.cli import evaluate_sentiment, models_app, rescore, train_sentiment
     from voc.text.cli import app as text_app
     from voc.topics.cli import app as topics_app
 
@@ -301,6 +301,7 @@ def _mount_stage_commands() -> None:
     app.add_typer(export_app, name="export", help="Re-render a week's exports.")
     train_app.command("sentiment")(train_sentiment)
     evaluate_app.command("sentiment")(evaluate_sentiment)
+    app.command("rescore")(rescore)
 
 
 _mount_stage_commands()

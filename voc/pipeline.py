@@ -133,8 +133,17 @@ def _cached_model(name: str):
 
 
 def sentiment_chunk(texts: list[str], languages: list[str | None], model: str) -> pd.DataFrame:
-    """Sentiment scores for one chunk; the model is loaded once per worker process."""
+    """Sentiment scores for one chunk; the model (a directory: a promotion changes it) is loaded once per worker."""
     return _cached_model(model).predict(texts, languages)
+
+
+def configured_model(config: PipelineConfig) -> tuple[str, str]:
+    """The configured sentiment model as (directory, ``name@version``): ``default`` follows the promoted one."""
+    from voc.sentiment.catalog import read_manifest, resolve_model_dir
+
+    directory = resolve_model_dir(config.sentiment.model)
+    manifest = read_manifest(directory)
+    return str(directory), f"{manifest['name']}@{manifest['version']}"
 
 
 def enrich_text(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop) -> int:
@@ -196,19 +205,32 @@ def _fold_week_repeats(config: PipelineConfig, store: Store, todo: pd.DataFrame,
     return out, changed
 
 
-def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop) -> int:
-    """Score records of ``weeks`` not yet scored, with the configured model."""
-    todo = store.records_missing("record_sentiment", weeks)
-    if todo.empty:
+def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop,
+                    force: bool = False) -> int:
+    """Score records of ``weeks`` not yet scored, or scored by another model than the configured one.
+
+    A promoted (``default``) or pinned model thus takes effect on every week a run enriches; ``force``
+    rescores every record of ``weeks``. Returns how many records were scored.
+    """
+    missing = store.records_missing("record_sentiment", weeks)
+    enriched = store.enriched_records(weeks)
+    model_dir, ref = configured_model(config)
+    scored = enriched["sentiment_model"].notna()
+    stale = enriched[scored] if force else enriched[scored & (enriched["sentiment_model"] != ref)]
+    if missing.empty and stale.empty:
         return 0
-    enriched = store.enriched_records(weeks).set_index("record_id")
+    if not stale.empty:
+        log.info("rescoring %d record(s) of %s with %s (scored by %s)", len(stale), ", ".join(weeks), ref,
+                 ", ".join(sorted(set(stale["sentiment_model"].astype(str)))))
+    todo = pd.concat([missing[["record_id", "text"]], stale[["record_id", "text"]]], ignore_index=True)
+    enriched = enriched.set_index("record_id")
     clean = enriched["text_clean"].reindex(todo["record_id"]).to_numpy()
     langs = enriched["language"].reindex(todo["record_id"]).tolist()
     texts = [c if isinstance(c, str) else t for c, t in zip(clean, todo["text"])]
     slices = chunk_slices(len(texts), config.execution.chunk_size)
     parts = mapper(
         sentiment_chunk,
-        [{"texts": texts[sl], "languages": langs[sl], "model": config.sentiment.model} for sl in slices],
+        [{"texts": texts[sl], "languages": langs[sl], "model": model_dir} for sl in slices],
     )
     for sl, part in zip(slices, parts):
         part = part.reset_index(drop=True)
@@ -246,15 +268,18 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
             "outlier_share": float(result.outlier_share)}
 
 
-def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id: str) -> list[Path]:
-    """Build the week's insight tables, keep them in the store and export them."""
+def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id: str | None) -> list[Path]:
+    """Build the week's insight tables, keep them in the store and export them.
+
+    ``run_id`` None (a rescore, no new ingest): ``data_quality`` reads the week's latest run-log rows.
+    """
     from voc.export.writers import write_exports
     from voc.insights.tables import build_weekly_tables, topic_history
 
     weeks = window_weeks(week, config.insights.history_weeks + 1)
     records = store.enriched_records(weeks)
     topics = store.topic_registry()
-    run_log = store.run_log(run_id)
+    run_log = store.run_log(run_id) if run_id else store.run_log()
     tables = build_weekly_tables(week, records, topics, run_log, config.insights)
     for name, df in tables.items():
         if isinstance(df, pd.DataFrame):
@@ -262,6 +287,17 @@ def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id:
     out_dir = config.exports_path / week
     history = topic_history(week, records, topics, config.insights)
     return write_exports(week, tables, out_dir, config.export, history=history)
+
+
+def rescore_weeks(config: PipelineConfig, store: Store, weeks: list[str], force: bool = False) -> dict:
+    """Rescore ``weeks`` with the configured model (records scored by another; every record with ``force``)
+    and rewrite each week's tables and exports; the sources are not read again."""
+    n = score_sentiment(config, store, weeks, force=force)
+    exports: list[str] = []
+    if n:
+        for week in weeks:
+            exports += [str(p) for p in write_weekly_tables(config, store, week, None)]
+    return {"weeks": weeks, "model": configured_model(config)[1], "rescored": n, "exports": exports}
 
 
 FAULT_ENV = "VOC_FAULT_KILL_AFTER"
@@ -330,7 +366,9 @@ __all__ = [
     "enrich_text",
     "enrich_weeks",
     "ingest_all",
+    "configured_model",
     "open_pipeline_store",
+    "rescore_weeks",
     "run_week",
     "score_sentiment",
     "window_weeks",

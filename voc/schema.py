@@ -299,6 +299,7 @@ SUMMARY_COLUMNS: dict[str, str] = {
     **_MIX,
     "prev_net_sentiment": "DOUBLE",
     "net_change": "DOUBLE",
+    "sentiment_models": "VARCHAR",  # the model(s) behind the week's sentiment: name@version, most records first
     "rated": "BIGINT",
     "mean_rating": "DOUBLE",  # only when every rating of the week is on one 1-5/custom scale, else NULL
     "nps": "DOUBLE",  # NPS of the week's nps_0_10 ratings; NULL without any

@@ -62,7 +62,8 @@ DATA_QUALITY_COLUMNS = [
 ]
 SUMMARY_COLUMNS = [
     "iso_week", "week_start", "week_end", "records", "prev_records", "change_abs", "change_pct",
-    "scored", *_MIX, "prev_net_sentiment", "net_change", "rated", "mean_rating", "nps", "nps_rated",
+    "scored", *_MIX, "prev_net_sentiment", "net_change", "sentiment_models", "rated", "mean_rating", "nps",
+    "nps_rated",
     "ratings", "topics",
     "new_topics", "emerging_topics", "exact_duplicates", "near_duplicates", "sources_ok",
     "sources_failed", "is_partial", "missing_sources", "data_status", "data_note",
@@ -364,6 +365,7 @@ class _Context:
                 ["positive", "neutral", "negative"]).sum()), **mix,
             "prev_net_sentiment": prev_mix["net_sentiment"],
             "net_change": round(mix["net_sentiment"] - prev_mix["net_sentiment"], 1),
+            "sentiment_models": ", ".join(_breakdown_order(cur.loc[cur["sentiment"].notna(), "sentiment_model"])),
             "rated": int(ratings["rated"].sum()), "mean_rating": single_scale_mean(ratings),
             "nps": float(nps_row["nps"].iloc[0]) if len(nps_row) else math.nan,
             "nps_rated": int(nps_row["rated"].iloc[0]) if len(nps_row) else 0,
@@ -486,7 +488,7 @@ _DEFAULTS = {
     "rating": np.nan, "segments": None, "duplicate_of": None, "language": None,
     "text_clean": None, "topic_tokens": None, "near_dup_of": None, "sentiment": None,
     "topic_id": None, "topic_label": None, "topic_probability": np.nan,
-    "near_dup_reason": None, "metadata": None, "rating_scale": None, "author_key": None, "created_at": None,
+    "near_dup_reason": None, "metadata": None, "rating_scale": None, "sentiment_model": None, "author_key": None, "created_at": None,
 }
 
 
@@ -636,6 +638,12 @@ def _breakdown(values: Iterable) -> str:
     counts = Counter("unknown" if not isinstance(v, str) or not v else v for v in values)
     ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return json.dumps(ordered, ensure_ascii=False)
+
+
+def _breakdown_order(values: Iterable) -> list[str]:
+    """The distinct values, most frequent first (ties by value); missing ones left out."""
+    counts = Counter(v for v in values if isinstance(v, str) and v)
+    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def _pct(part: float, whole: float) -> float:
