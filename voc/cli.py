@@ -192,6 +192,8 @@ def run(
 
         summary = weekly_voc(str(config), week, set_ or None)
     _print_reconciliation(summary["reconciliation"])
+    for warning in summary.get("warnings", []):
+        console.print(f"[yellow]warning: {warning}", highlight=False)
     out.print(f"week {summary['week']}: exports in {Path(summary['exports'][0]).parent if summary['exports'] else '-'}")
     if summary["partial"]:
         from voc.privacy import redact_message

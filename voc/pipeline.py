@@ -319,13 +319,25 @@ def enrich_weeks(config: PipelineConfig, week: str) -> list[str]:
     return window_weeks(week, max(config.topics.window_weeks, config.insights.history_weeks + 1))
 
 
+def week_warnings(store: Store, week: str) -> list[str]:
+    """What a reader of the run should check, from the week's stored ``data_quality`` rows."""
+    dq = store.weekly_table("data_quality", week)
+    out = []
+    for row in dq.to_dict("records"):
+        n = row.get("flagged_conversations")
+        if n is not None and not pd.isna(n) and int(n) > 0:
+            out.append(f"source {row['source']}: {int(n)} conversation(s) with more turns than max_turns "
+                       "(separators may be missing; metadata transcript_warning)")
+    return out
+
+
 def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunner | None = None,
              run_id: str | None = None) -> dict:
     """Run the weekly pipeline for ``week``: the one place that defines the stage order.
 
     Returns the run summary: ``week``, ``run_id``, ``reconciliation`` (one dict per source),
-    ``text_processed``, ``sentiment_scored``, ``topics``, ``exports`` (paths as text), ``partial``
-    and ``failed_sources``. Every source's reconciliation is in the store's run log under
+    ``text_processed``, ``sentiment_scored``, ``topics``, ``exports`` (paths as text), ``partial``,
+    ``failed_sources`` and ``warnings`` (one line each: transcripts with abnormally many turns...). Every source's reconciliation is in the store's run log under
     ``run_id`` and ``week``, so the week's ``data_quality`` table has its counts.
     """
     parse_week(week)
@@ -342,6 +354,9 @@ def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunne
     _fault_point("topics")
     exports = runner.stage("tables_and_exports", write_weekly_tables, config, store, week, run_id)
     failed = [r["source"] for r in reconciliation if r["status"] != "ok"]
+    warnings = week_warnings(store, week)
+    for w in warnings:
+        log.warning("week %s: %s", week, w)
     summary = {
         "week": week,
         "run_id": run_id,
@@ -352,6 +367,7 @@ def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunne
         "exports": [str(p) for p in exports],
         "partial": bool(failed),
         "failed_sources": failed,
+        "warnings": warnings,
     }
     log.info("week %s done: %s", week, {k: v for k, v in summary.items() if k != "exports"})
     return summary
@@ -370,6 +386,7 @@ __all__ = [
     "open_pipeline_store",
     "rescore_weeks",
     "run_week",
+    "week_warnings",
     "score_sentiment",
     "window_weeks",
     "write_weekly_tables",
