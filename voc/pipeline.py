@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 import os
 import signal
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
@@ -59,7 +60,7 @@ def window_weeks(week: str, n: int) -> list[str]:
 
 
 def ingest_all(config: PipelineConfig, store: Store, run_id: str, week: str | None = None,
-               runner: "StageRunner | None" = None) -> list[Reconciliation]:
+               runner: StageRunner | None = None) -> list[Reconciliation]:
     """Ingest every enabled source; a source that fails is logged as failed and the others go on.
 
     A source fails when it cannot be read at all (:class:`~voc.errors.SourceError`, I/O) or when
@@ -170,7 +171,7 @@ def enrich_text(config: PipelineConfig, store: Store, weeks: list[str], mapper: 
 
 def _fold_week_repeats(config: PipelineConfig, store: Store, todo: pd.DataFrame,
                        out: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``out`` with ``near_dup_of``/``near_dup_reason`` set, and the stored rows of the same weeks whose fold changed."""
+    """``out`` with ``near_dup_of``/``near_dup_reason`` set, and stored rows of the same weeks whose fold changed."""
     from voc.schema import TEXT_COLUMNS
     from voc.text.dedup import week_repeats
     from voc.text.pipeline import NEAR_DUPLICATE_FLAG
@@ -337,7 +338,8 @@ def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunne
 
     Returns the run summary: ``week``, ``run_id``, ``reconciliation`` (one dict per source),
     ``text_processed``, ``sentiment_scored``, ``topics``, ``exports`` (paths as text), ``partial``,
-    ``failed_sources`` and ``warnings`` (one line each: transcripts with abnormally many turns...). Every source's reconciliation is in the store's run log under
+    ``failed_sources`` and ``warnings`` (one line each: transcripts with abnormally many turns...).
+    Every source's reconciliation is in the store's run log under
     ``run_id`` and ``week``, so the week's ``data_quality`` table has its counts.
     """
     parse_week(week)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Literal, Union
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
 
-NAMED_SCALES: dict[str, tuple[float, float]] = {"stars_1_5": (1.0, 5.0), "csat_1_5": (1.0, 5.0), "nps_0_10": (0.0, 10.0)}
+NAMED_SCALES: dict[str, tuple[float, float]] = {
+    "stars_1_5": (1.0, 5.0), "csat_1_5": (1.0, 5.0), "nps_0_10": (0.0, 10.0),
+}
 """Built-in scales and their bounds (inclusive)."""
 NPS_SCALE = "nps_0_10"
 PROMOTER_MIN, DETRACTOR_MAX = 9.0, 6.0
@@ -38,7 +40,7 @@ class CustomScale(BaseModel):
         return self
 
 
-RatingScale = Union[Literal["stars_1_5", "csat_1_5", "nps_0_10"], CustomScale]
+RatingScale = Literal["stars_1_5", "csat_1_5", "nps_0_10"] | CustomScale
 """What a source's ``rating_scale`` setting may be."""
 
 

@@ -34,7 +34,8 @@ def _write(tmp_path, rows: list[dict], sources: str) -> pipeline.PipelineConfig:
     return load_config(tmp_path / "p.yaml")
 
 
-SOURCE = "  - {{name: {name}, path: {name}.csv, channel: {channel}, columns: {{text: text, created_at: at, id: id, author: who}}}}\n"
+SOURCE = ("  - {{name: {name}, path: {name}.csv, channel: {channel},"
+          " columns: {{text: text, created_at: at, id: id, author: who}}}}\n")
 
 
 def _tables(config, store, week: str) -> dict[str, pd.DataFrame]:
@@ -83,7 +84,8 @@ def test_repeats_fold_only_for_the_same_customer_a_paste_or_a_bot_and_say_why(tm
         # the same text in the forum four days later is not a paste: a voice
         {"file": "forum.csv", "id": "f2", "text": complaint + " ??", "at": _at(week, 70), "who": "nok"},
         # bot text from three "authors": counted once
-        *[{"file": "chat.csv", "id": f"b{i}", "text": bot, "at": _at(week, 50 + i), "who": f"bot{i}"} for i in range(3)],
+        *[{"file": "chat.csv", "id": f"b{i}", "text": bot, "at": _at(week, 50 + i), "who": f"bot{i}"}
+          for i in range(3)],
         # the same customer said it last week too: last week's message never swallows this week's
         {"file": "chat.csv", "id": "c0", "text": complaint, "at": _at(before, 3), "who": "somchai"},
         # no author: the same short complaint twice the same day is two voices

@@ -1,8 +1,8 @@
 """Rating drivers: how much each topic pulls a source's mean rating up or down.
 
 For each rating scale and source (ratings are compared within one, because stars, CSAT and NPS
-use different scales; a source declares its ``rating_scale``) and each topic, the rated records that carry the topic are compared with the
-source's other rated records: ``effect = mean_with - mean_without``, with a Welch t interval
+use different scales; a source declares its ``rating_scale``) and each topic, the rated records
+that carry the topic are compared with the source's other rated records: ``effect = mean_with - mean_without``, with a Welch t interval
 (unequal variances) at the configured confidence. ``impact`` is the topic's share of rated
 records times its effect: how far the source's overall mean would move if the topic's records
 rated like the rest.

@@ -8,7 +8,7 @@ order, so the first record of a group is its leader and the result is determinis
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -244,8 +244,10 @@ def week_repeats(
                 folded[k] = (leader, SAME_AUTHOR)
         where = list(zip(week["source"].astype(str), week["channel"].astype(str)))
         t = week["_t"].tolist()
-        long_enough = [k for k in range(len(ids)) if k not in folded and len(_shingle_text(texts[k])) >= cfg.paste_min_chars]
-        found = find_near_duplicates([ids[k] for k in long_enough], [texts[k] for k in long_enough], cfg, normalized=True)
+        long_enough = [k for k in range(len(ids))
+                       if k not in folded and len(_shingle_text(texts[k])) >= cfg.paste_min_chars]
+        found = find_near_duplicates([ids[k] for k in long_enough], [texts[k] for k in long_enough], cfg,
+                                     normalized=True)
         for k, leader in zip(long_enough, found):
             if leader is None:
                 continue
