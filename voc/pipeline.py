@@ -263,10 +263,31 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
     fill = window[(window["iso_week"] != week) & ~window["record_id"].isin(already)]
     store.upsert_stage("record_topics", pd.concat([result.assignments, fill], ignore_index=True))
     store.replace_topic_registry(result.registry)
+    earlier = window[window["iso_week"] != week]
+    store.replace_week("topic_window", week, pd.DataFrame({
+        "iso_week": week, "record_id": earlier["record_id"].to_numpy(),
+        "record_week": earlier["iso_week"].to_numpy(), "topic_id": earlier["topic_id"].to_numpy()}))
     if result.events is not None and not result.events.empty:
         store.replace_week("topic_events", week, result.events.assign(iso_week=week))
     return {"assigned": len(result.assignments), "backfilled": len(fill), "topics": int((result.registry["status"] == "active").sum()),
             "outlier_share": float(result.outlier_share)}
+
+
+def trailing_weeks_as_fitted(records: pd.DataFrame, window: pd.DataFrame) -> pd.DataFrame:
+    """``records`` with the earlier weeks' topics as the report week's fit assigned them (``topic_window``).
+
+    Trends and emerging baselines then compare one topic definition across weeks: the same whether the
+    earlier weeks were run one by one (each by its own fit, under its own ids) or the week runs alone.
+    A record outside the fitted window keeps its stored topic.
+    """
+    if window.empty or records.empty:
+        return records
+    fitted = window.set_index("record_id")["topic_id"]
+    topic = records["record_id"].map(fitted)
+    use = topic.notna().to_numpy()
+    out = records.copy()
+    out.loc[use, "topic_id"] = topic[use].to_numpy()
+    return out
 
 
 def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id: str | None) -> list[Path]:
@@ -278,7 +299,7 @@ def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id:
     from voc.insights.tables import build_weekly_tables, topic_history
 
     weeks = window_weeks(week, config.insights.history_weeks + 1)
-    records = store.enriched_records(weeks)
+    records = trailing_weeks_as_fitted(store.enriched_records(weeks), store.weekly_table("topic_window", week))
     topics = store.topic_registry()
     run_log = store.run_log(run_id) if run_id else store.run_log()
     tables = build_weekly_tables(week, records, topics, run_log, config.insights)

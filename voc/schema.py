@@ -98,6 +98,15 @@ THEME_WEEK_COLUMNS: dict[str, str] = {
 }
 """The weekly theme table (``voc.insights.themes``), one row per theme and week."""
 
+TOPIC_WINDOW_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",  # the run's week (replaced per week)
+    "record_id": "VARCHAR",
+    "record_week": "VARCHAR",  # the record's own week, in the window before ``iso_week``
+    "topic_id": "VARCHAR",
+}
+"""How a week's topic fit sees the trailing weeks' records: the baseline of its trends and emerging
+tests, the same whether or not those weeks were run before (and whatever their own runs assigned)."""
+
 QUARANTINE_COLUMNS: dict[str, str] = {
     "run_id": "VARCHAR",
     "source": "VARCHAR",
@@ -375,6 +384,8 @@ TABLES: dict[str, Table] = {
         Table("meta", "meta", META_COLUMNS, ("key",), None, "store settings (the author-hash salt)"),
         Table("topic_registry", "registry", TOPIC_REGISTRY_COLUMNS, ("topic_id",), None, "topics across weeks"),
         Table("topic_events", "weekly", TOPIC_EVENT_COLUMNS, (), "iso_week", "what a week's fit did to topics"),
+        Table("topic_window", "weekly", TOPIC_WINDOW_COLUMNS, ("iso_week", "record_id"), "iso_week",
+              "the week's fit's topics for the trailing weeks' records"),
         Table("topic_week", "weekly", TOPIC_WEEK_COLUMNS, ("iso_week", "topic_id"), "iso_week"),
         Table(
             "sentiment_week",
