@@ -60,7 +60,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / "rows.csv"
         write_rows(f, args.rows)
-        src = FileSource(name="bench", path=str(f), channel="review",
+        src = FileSource(name="bench", path=str(f), channel="review", rating_scale="stars_1_5",
                          columns=ColumnMap(text="text", created_at="time", id="id", rating="stars", author="user",
                                            segments={"product": "product"}))
         cfg = PipelineConfig(sources=[src])

@@ -201,6 +201,8 @@ def run(
 
         summary = weekly_voc(str(config), week, set_ or None)
     _print_reconciliation(summary["reconciliation"])
+    for warning in summary.get("warnings", []):
+        console.print(f"[yellow]warning: {warning}", highlight=False)
     out.print(f"week {summary['week']}: exports in {Path(summary['exports'][0]).parent if summary['exports'] else '-'}")
     _print_alert(summary.get("alerts") or {})
     if summary["partial"]:
@@ -313,7 +315,7 @@ def _mount_stage_commands() -> None:
     from voc.ingest.quarantine_cli import app as quarantine_app
     from voc.insights.cli import app as insights_app
     from voc.sentiment.cli import app as sentiment_app
-    from voc.sentiment.cli import evaluate_sentiment, train_sentiment
+    from voc.sentiment.cli import evaluate_sentiment, rescore, train_sentiment
     from voc.sentiment.models_cli import models_app
     from voc.text.cli import app as text_app
     from voc.topics.cli import app as topics_app
@@ -327,6 +329,7 @@ def _mount_stage_commands() -> None:
     app.add_typer(quarantine_app, name="quarantine", help="Rows ingest quarantined: where they were and why.")
     train_app.command("sentiment")(train_sentiment)
     evaluate_app.command("sentiment")(evaluate_sentiment)
+    app.command("rescore")(rescore)
 
 
 _mount_stage_commands()

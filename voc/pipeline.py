@@ -142,14 +142,25 @@ def _cached_model(name: str):
 
 
 def sentiment_chunk(texts: list[str], languages: list[str | None], model: str) -> pd.DataFrame:
-    """Sentiment scores for one chunk; the model is loaded once per worker process."""
+    """Sentiment scores for one chunk; the model (a directory: a promotion changes it) is loaded once per worker."""
     return _cached_model(model).predict(texts, languages)
 
 
-def enrich_text(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop) -> int:
-    """Run the text layer on records of ``weeks`` that have not been through it; returns how many."""
-    from voc.text.dedup import find_near_duplicates
+def configured_model(config: PipelineConfig) -> tuple[str, str]:
+    """The configured sentiment model as (directory, ``name@version``): ``default`` follows the promoted one."""
+    from voc.sentiment.catalog import read_manifest, resolve_model_dir
 
+    directory = resolve_model_dir(config.sentiment.model, config.models_dir)
+    manifest = read_manifest(directory)
+    return str(directory), f"{manifest['name']}@{manifest['version']}"
+
+
+def enrich_text(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop) -> int:
+    """Run the text layer on records of ``weeks`` that have not been through it; returns how many.
+
+    Repeats are decided per ISO week over every record of the week (``voc.text.dedup.week_repeats``),
+    so a week that gains records has its earlier records' ``near_dup_of`` brought up to date too.
+    """
     todo = store.records_missing("record_text", weeks)
     if todo.empty:
         return 0
@@ -158,40 +169,80 @@ def enrich_text(config: PipelineConfig, store: Store, weeks: list[str], mapper: 
     parts = mapper(text_chunk, [{"texts": texts[sl], "text_config": config.text} for sl in slices])
     out = pd.concat(parts, ignore_index=True)
     out.insert(0, "record_id", todo["record_id"].to_numpy())
-    # near-duplicates need every text of the batch at once; exact duplicates are already marked
-    originals = todo["duplicate_of"].isna().to_numpy()
-    near: list[str | None] = [None] * len(todo)
-    if config.text.near_dup.enabled and originals.any():
-        idx = [i for i, o in enumerate(originals) if o]
-        found = find_near_duplicates(
-            todo["record_id"].iloc[idx].tolist(), out["text_clean"].iloc[idx].tolist(), config.text.near_dup,
-            normalized=True,
-        )
-        for i, dup in zip(idx, found, strict=True):
-            near[i] = dup
-    out["near_dup_of"] = near
+    out, changed = _fold_week_repeats(config, store, todo, out)
     for sl in slices:
         store.upsert_stage("record_text", out.iloc[sl])
+    if not changed.empty:
+        store.upsert_stage("record_text", changed)
     return len(out)
 
 
-def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop) -> int:
-    """Score records of ``weeks`` not yet scored, with the configured model."""
-    todo = store.records_missing("record_sentiment", weeks)
-    if todo.empty:
+def _fold_week_repeats(config: PipelineConfig, store: Store, todo: pd.DataFrame,
+                       out: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``out`` with ``near_dup_of``/``near_dup_reason`` set, and stored rows of the same weeks whose fold changed."""
+    from voc.schema import TEXT_COLUMNS
+    from voc.text.dedup import week_repeats
+    from voc.text.pipeline import NEAR_DUPLICATE_FLAG
+
+    touched = sorted(set(todo["iso_week"].dropna().astype(str)))
+    stored = store.enriched_records(touched) if touched else pd.DataFrame(columns=list(TEXT_COLUMNS))
+    new_ids = set(out["record_id"])
+    stored = stored[~stored["record_id"].isin(new_ids) & stored["text_clean"].notna()]
+    keys = ["record_id", "iso_week", "created_at", "author_key", "source", "channel", "duplicate_of"]
+    fresh = todo[keys].reset_index(drop=True).assign(text_clean=out["text_clean"].to_numpy())
+    both = pd.concat([fresh, stored[[*keys, "text_clean"]]], ignore_index=True)
+    folds = week_repeats(both, config.text.near_dup, config.text.noise)
+
+    def with_flag(flags: object, folded: bool) -> str:
+        parts = [f for f in str(flags or "").split(",") if f and f != NEAR_DUPLICATE_FLAG]
+        return ",".join([*parts, NEAR_DUPLICATE_FLAG] if folded else parts)
+
+    n = len(fresh)
+    out = out.copy()
+    out["near_dup_of"] = folds["near_dup_of"].iloc[:n].to_numpy()
+    out["near_dup_reason"] = folds["near_dup_reason"].iloc[:n].to_numpy()
+    out["flags"] = [with_flag(f, d is not None) for f, d in zip(out["flags"], out["near_dup_of"], strict=False)]
+    old = stored.reset_index(drop=True)
+    now_of = folds["near_dup_of"].iloc[n:].reset_index(drop=True)
+    now_why = folds["near_dup_reason"].iloc[n:].reset_index(drop=True)
+    differs = (old["near_dup_of"].astype(object).where(old["near_dup_of"].notna(), None) != now_of) | (
+        old["near_dup_reason"].astype(object).where(old["near_dup_reason"].notna(), None) != now_why)
+    changed = old[differs.to_numpy()][list(TEXT_COLUMNS)].copy()
+    changed["near_dup_of"] = now_of[differs].to_numpy()
+    changed["near_dup_reason"] = now_why[differs].to_numpy()
+    changed["flags"] = [
+        with_flag(f, d is not None) for f, d in zip(changed["flags"], changed["near_dup_of"], strict=False)
+    ]
+    return out, changed
+
+
+def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str], mapper: Mapper = run_in_loop,
+                    force: bool = False) -> int:
+    """Score records of ``weeks`` not yet scored, or scored by another model than the configured one.
+
+    A promoted (``default``) or pinned model thus takes effect on every week a run enriches; ``force``
+    rescores every record of ``weeks``. Returns how many records were scored.
+    """
+    missing = store.records_missing("record_sentiment", weeks)
+    enriched = store.enriched_records(weeks)
+    model_dir, ref = configured_model(config)
+    scored = enriched["sentiment_model"].notna()
+    stale = enriched[scored] if force else enriched[scored & (enriched["sentiment_model"] != ref)]
+    if missing.empty and stale.empty:
         return 0
-    enriched = store.enriched_records(weeks).set_index("record_id")
+    if not stale.empty:
+        log.info("rescoring %d record(s) of %s with %s (scored by %s)", len(stale), ", ".join(weeks), ref,
+                 ", ".join(sorted(set(stale["sentiment_model"].astype(str)))))
+    todo = pd.concat([missing[["record_id", "text"]], stale[["record_id", "text"]]], ignore_index=True)
+    enriched = enriched.set_index("record_id")
     clean = enriched["text_clean"].reindex(todo["record_id"]).to_numpy()
     langs = enriched["language"].reindex(todo["record_id"]).tolist()
     texts = [c if isinstance(c, str) else t for c, t in zip(clean, todo["text"], strict=True)]
     slices = chunk_slices(len(texts), config.execution.chunk_size)
-    from voc.sentiment.catalog import resolve_model_dir
-
-    # resolved here, with the config's models_dir, so every worker loads the same folder by path
-    model = str(resolve_model_dir(config.sentiment.model, config.models_dir))
+    # model_dir is resolved once, with the config's models_dir, so every worker loads the same folder by path
     parts = mapper(
         sentiment_chunk,
-        [{"texts": texts[sl], "languages": langs[sl], "model": model} for sl in slices],
+        [{"texts": texts[sl], "languages": langs[sl], "model": model_dir} for sl in slices],
     )
     for sl, part in zip(slices, parts, strict=True):
         part = part.reset_index(drop=True)
@@ -223,6 +274,10 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
     fill = window[(window["iso_week"] != week) & ~window["record_id"].isin(already)]
     store.upsert_stage("record_topics", pd.concat([result.assignments, fill], ignore_index=True))
     store.replace_topic_registry(result.registry)
+    earlier = window[window["iso_week"] != week]
+    store.replace_week("topic_window", week, pd.DataFrame({
+        "iso_week": week, "record_id": earlier["record_id"].to_numpy(),
+        "record_week": earlier["iso_week"].to_numpy(), "topic_id": earlier["topic_id"].to_numpy()}))
     if result.events is not None and not result.events.empty:
         store.replace_week("topic_events", week, result.events.assign(iso_week=week))
     active = int((result.registry["status"] == "active").sum())
@@ -230,15 +285,35 @@ def assign_topics(config: PipelineConfig, store: Store, week: str) -> dict:
             "outlier_share": float(result.outlier_share)}
 
 
-def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id: str) -> list[Path]:
-    """Build the week's insight tables, keep them in the store and export them."""
+def trailing_weeks_as_fitted(records: pd.DataFrame, window: pd.DataFrame) -> pd.DataFrame:
+    """``records`` with the earlier weeks' topics as the report week's fit assigned them (``topic_window``).
+
+    Trends and emerging baselines then compare one topic definition across weeks: the same whether the
+    earlier weeks were run one by one (each by its own fit, under its own ids) or the week runs alone.
+    A record outside the fitted window keeps its stored topic.
+    """
+    if window.empty or records.empty:
+        return records
+    fitted = window.set_index("record_id")["topic_id"]
+    topic = records["record_id"].map(fitted)
+    use = topic.notna().to_numpy()
+    out = records.copy()
+    out.loc[use, "topic_id"] = topic[use].to_numpy()
+    return out
+
+
+def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id: str | None) -> list[Path]:
+    """Build the week's insight tables, keep them in the store and export them.
+
+    ``run_id`` None (a rescore, no new ingest): ``data_quality`` reads the week's latest run-log rows.
+    """
     from voc.export.writers import write_exports
     from voc.insights.tables import build_weekly_tables, topic_history
 
     weeks = window_weeks(week, config.insights.history_weeks + 1)
-    records = store.enriched_records(weeks)
+    records = trailing_weeks_as_fitted(store.enriched_records(weeks), store.weekly_table("topic_window", week))
     topics = store.topic_registry()
-    run_log = store.run_log(run_id)
+    run_log = store.run_log(run_id) if run_id else store.run_log()
     tables = build_weekly_tables(week, records, topics, run_log, config.insights)
     for name, df in tables.items():
         if isinstance(df, pd.DataFrame):
@@ -252,6 +327,17 @@ def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id:
         paths += write_history(config.exports_path, config.export, store.weekly_table("summary"),
                                store.weekly_table("theme_week"))
     return paths
+
+
+def rescore_weeks(config: PipelineConfig, store: Store, weeks: list[str], force: bool = False) -> dict:
+    """Rescore ``weeks`` with the configured model (records scored by another; every record with ``force``)
+    and rewrite each week's tables and exports; the sources are not read again."""
+    n = score_sentiment(config, store, weeks, force=force)
+    exports: list[str] = []
+    if n:
+        for week in weeks:
+            exports += [str(p) for p in write_weekly_tables(config, store, week, None)]
+    return {"weeks": weeks, "model": configured_model(config)[1], "rescored": n, "exports": exports}
 
 
 FAULT_ENV = "VOC_FAULT_KILL_AFTER"
@@ -273,16 +359,29 @@ def enrich_weeks(config: PipelineConfig, week: str) -> list[str]:
     return window_weeks(week, max(config.topics.window_weeks, config.insights.history_weeks + 1))
 
 
+def week_warnings(store: Store, week: str) -> list[str]:
+    """What a reader of the run should check, from the week's stored ``data_quality`` rows."""
+    dq = store.weekly_table("data_quality", week)
+    out = []
+    for row in dq.to_dict("records"):
+        n = row.get("flagged_conversations")
+        if n is not None and not pd.isna(n) and int(n) > 0:
+            out.append(f"source {row['source']}: {int(n)} conversation(s) with more turns than max_turns "
+                       "(separators may be missing; metadata transcript_warning)")
+    return out
+
+
 def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunner | None = None,
              run_id: str | None = None, alerts: bool = True, notifier: Notifier | None = None) -> dict:
     """Run the weekly pipeline for ``week``: the one place that defines the stage order.
 
     Returns the run summary: ``week``, ``run_id``, ``reconciliation`` (one dict per source),
     ``text_processed``, ``sentiment_scored``, ``topics``, ``exports`` (paths as text), ``partial``,
-    ``failed_sources`` and ``alerts`` (what :func:`voc.alerts.send_week_alert` did; with
-    ``alerts=False``, as a backfill's earlier weeks run, nothing is sent). Every source's
-    reconciliation is in the store's run log under ``run_id`` and ``week``, so the week's
-    ``data_quality`` table has its counts. ``notifier`` replaces the configured Prefect block.
+    ``failed_sources``, ``warnings`` (one line each: transcripts with abnormally many turns...) and
+    ``alerts`` (what :func:`voc.alerts.send_week_alert` did; with ``alerts=False``, as a backfill's
+    earlier weeks run, nothing is sent). Every source's reconciliation is in the store's run log under
+    ``run_id`` and ``week``, so the week's ``data_quality`` table has its counts. ``notifier`` replaces
+    the configured Prefect block.
     """
     parse_week(week)
     runner = runner or InProcessRunner()
@@ -298,6 +397,9 @@ def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunne
     _fault_point("topics")
     exports = runner.stage("tables_and_exports", write_weekly_tables, config, store, week, run_id)
     failed = [r["source"] for r in reconciliation if r["status"] != "ok"]
+    warnings = week_warnings(store, week)
+    for w in warnings:
+        log.warning("week %s: %s", week, w)
     summary = {
         "week": week,
         "run_id": run_id,
@@ -308,6 +410,7 @@ def run_week(config: PipelineConfig, store: Store, week: str, runner: StageRunne
         "exports": [str(p) for p in exports],
         "partial": bool(failed),
         "failed_sources": failed,
+        "warnings": warnings,
     }
     # last, after every output is written: an alert that fails is reported here and costs nothing else
     if alerts:
@@ -330,8 +433,11 @@ __all__ = [
     "enrich_text",
     "enrich_weeks",
     "ingest_all",
+    "configured_model",
     "open_pipeline_store",
+    "rescore_weeks",
     "run_week",
+    "week_warnings",
     "score_sentiment",
     "window_weeks",
     "write_weekly_tables",

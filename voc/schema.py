@@ -29,13 +29,15 @@ RECORD_COLUMNS: dict[str, str] = {
     "created_at": "TIMESTAMPTZ",
     "iso_week": "VARCHAR",  # like 2026-W47, in the source's zone
     "text": "VARCHAR",  # customer-authored text, PII already redacted
-    "rating": "DOUBLE",  # stars / CSAT / NPS; NULL when absent
+    "rating": "DOUBLE",  # the raw value on the source's ``rating_scale``; NULL when absent
     "segments": "VARCHAR",  # JSON object: product, brand, branch, touchpoint...
     "author_key": "VARCHAR",  # salted hash of the author handle; NULL when absent
     "metadata": "VARCHAR",  # JSON object: turn counts, source location, extra columns
     "dedup_key": "VARCHAR",  # hash of normalized text + author + day
     "duplicate_of": "VARCHAR",  # record_id of the first exact duplicate; NULL if original
     "run_id": "VARCHAR",  # the run that first stored this record
+    # scale of ``rating``: stars_1_5 | csat_1_5 | nps_0_10 | custom_<min>_<max> (voc/ratings.py)
+    "rating_scale": "VARCHAR",
 }
 
 TEXT_COLUMNS: dict[str, str] = {
@@ -46,7 +48,8 @@ TEXT_COLUMNS: dict[str, str] = {
     "topic_tokens": "VARCHAR",  # space-joined tokens for topic models (no stopwords...)
     "pii_types": "VARCHAR",  # comma-joined PII types found ('' if none)
     "flags": "VARCHAR",  # comma-joined noise flags ('' if none)
-    "near_dup_of": "VARCHAR",  # record_id of the near-duplicate it repeats; NULL if none
+    "near_dup_of": "VARCHAR",  # record_id of the earlier record of its week it repeats; NULL if it counts
+    "near_dup_reason": "VARCHAR",  # same_author | cross_channel_paste | template (voc.text.dedup.week_repeats)
 }
 
 SENTIMENT_COLUMNS: dict[str, str] = {
@@ -95,6 +98,15 @@ THEME_WEEK_COLUMNS: dict[str, str] = {
     "emerging_signals": "VARCHAR",  # comma-joined: new, volume, negative_share
 }
 """The weekly theme table (``voc.insights.themes``), one row per theme and week."""
+
+TOPIC_WINDOW_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",  # the run's week (replaced per week)
+    "record_id": "VARCHAR",
+    "record_week": "VARCHAR",  # the record's own week, in the window before ``iso_week``
+    "topic_id": "VARCHAR",
+}
+"""How a week's topic fit sees the trailing weeks' records: the baseline of its trends and emerging
+tests, the same whether or not those weeks were run before (and whatever their own runs assigned)."""
 
 QUARANTINE_COLUMNS: dict[str, str] = {
     "run_id": "VARCHAR",
@@ -175,7 +187,8 @@ TOPIC_WEEK_COLUMNS: dict[str, str] = {
     "scored": "BIGINT",
     **_MIX,
     "rated": "BIGINT",
-    "mean_rating": "DOUBLE",
+    "mean_rating": "DOUBLE",  # only when the topic's ratings share one 1-5/custom scale, else NULL
+    "ratings": "VARCHAR",  # JSON object scale -> {rated, mean_rating | nps} (voc/ratings.py)
     "top_terms": "VARCHAR",
     **{f"quote_{i}": "VARCHAR" for i in range(1, TOPIC_WEEK_QUOTES + 1)},
     "by_channel": "VARCHAR",  # JSON object
@@ -230,6 +243,7 @@ EMERGING_TOPICS_COLUMNS: dict[str, str] = {
 DRIVERS_COLUMNS: dict[str, str] = {
     "iso_week": "VARCHAR",
     "window_start": "VARCHAR",
+    "rating_scale": "VARCHAR",  # drivers compare ratings within one scale and source
     "source": "VARCHAR",
     "topic_id": "VARCHAR",
     "topic_label": "VARCHAR",
@@ -246,6 +260,23 @@ DRIVERS_COLUMNS: dict[str, str] = {
     "confidence": "DOUBLE",
 }
 
+RATING_WEEK_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "rating_scale": "VARCHAR",  # stars_1_5 | csat_1_5 | nps_0_10 | custom_<min>_<max>
+    "sources": "VARCHAR",  # comma-joined sources with ratings on this scale this week
+    "rated": "BIGINT",
+    "mean_rating": "DOUBLE",  # 1-5 and custom scales; NULL for nps_0_10
+    "nps": "DOUBLE",  # nps_0_10 only: % promoters (9-10) minus % detractors (0-6)
+    "promoters": "BIGINT",
+    "passives": "BIGINT",
+    "detractors": "BIGINT",
+    "prev_rated": "BIGINT",
+    "prev_mean_rating": "DOUBLE",
+    "prev_nps": "DOUBLE",
+    "change": "DOUBLE",  # mean_rating or nps minus last week's
+}
+"""Ratings per scale and week (``voc.insights.tables``): never one mean across scales."""
+
 DATA_QUALITY_COLUMNS: dict[str, str] = {
     "iso_week": "VARCHAR",
     "source": "VARCHAR",
@@ -258,7 +289,9 @@ DATA_QUALITY_COLUMNS: dict[str, str] = {
     "records_in_week": "BIGINT",
     "exact_duplicates": "BIGINT",
     "near_duplicates": "BIGINT",
+    "near_duplicate_reasons": "VARCHAR",  # JSON object reason -> records: same_author, cross_channel_paste, template
     "counted": "BIGINT",
+    "flagged_conversations": "BIGINT",  # transcripts over max_turns (metadata transcript_warning)
     "languages": "VARCHAR",  # JSON object
     "pct_scored": "DOUBLE",
     "pct_with_topic": "DOUBLE",
@@ -276,8 +309,12 @@ SUMMARY_COLUMNS: dict[str, str] = {
     **_MIX,
     "prev_net_sentiment": "DOUBLE",
     "net_change": "DOUBLE",
+    "sentiment_models": "VARCHAR",  # the model(s) behind the week's sentiment: name@version, most records first
     "rated": "BIGINT",
-    "mean_rating": "DOUBLE",
+    "mean_rating": "DOUBLE",  # only when every rating of the week is on one 1-5/custom scale, else NULL
+    "nps": "DOUBLE",  # NPS of the week's nps_0_10 ratings; NULL without any
+    "nps_rated": "BIGINT",  # its base: nps_0_10 ratings of the week
+    "ratings": "VARCHAR",  # JSON list, one object per scale (the rating_week rows)
     "topics": "BIGINT",
     "new_topics": "BIGINT",
     "emerging_topics": "BIGINT",
@@ -348,6 +385,8 @@ TABLES: dict[str, Table] = {
         Table("meta", "meta", META_COLUMNS, ("key",), None, "store settings (the author-hash salt)"),
         Table("topic_registry", "registry", TOPIC_REGISTRY_COLUMNS, ("topic_id",), None, "topics across weeks"),
         Table("topic_events", "weekly", TOPIC_EVENT_COLUMNS, (), "iso_week", "what a week's fit did to topics"),
+        Table("topic_window", "weekly", TOPIC_WINDOW_COLUMNS, ("iso_week", "record_id"), "iso_week",
+              "the week's fit's topics for the trailing weeks' records"),
         Table("topic_week", "weekly", TOPIC_WEEK_COLUMNS, ("iso_week", "topic_id"), "iso_week"),
         Table(
             "sentiment_week",
@@ -359,6 +398,7 @@ TABLES: dict[str, Table] = {
         Table("theme_week", "weekly", THEME_WEEK_COLUMNS, ("iso_week", "theme_id"), "iso_week"),
         Table("emerging_topics", "weekly", EMERGING_TOPICS_COLUMNS, ("iso_week", "topic_id"), "iso_week"),
         Table("drivers", "weekly", DRIVERS_COLUMNS, ("iso_week", "source", "topic_id"), "iso_week"),
+        Table("rating_week", "weekly", RATING_WEEK_COLUMNS, ("iso_week", "rating_scale"), "iso_week"),
         Table("data_quality", "weekly", DATA_QUALITY_COLUMNS, ("iso_week", "source"), "iso_week"),
         Table("summary", "weekly", SUMMARY_COLUMNS, ("iso_week",), "iso_week"),
     )

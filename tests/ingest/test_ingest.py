@@ -95,7 +95,7 @@ def test_sql_source_reads_from_sqlite_with_url_from_env(tmp_path, monkeypatch):
     cfg = tmp_path / "p.yaml"
     cfg.write_text(
         "sources:\n  - name: nps\n    kind: sql\n    url_env: CRM_URL\n    channel: survey\n"
-        "    query: select rid, answer, answered_at, score from survey\n"
+        "    rating_scale: nps_0_10\n    query: select rid, answer, answered_at, score from survey\n"
         "    columns: {text: answer, created_at: answered_at, id: rid, rating: score}\n",
         encoding="utf-8",
     )

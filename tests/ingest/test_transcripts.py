@@ -200,3 +200,28 @@ def test_windows_and_old_mac_line_ends_and_u2028_inside_a_message(tmp_path):
     assert rec.accepted == 2 and sorted(t.replace("\u2028", "") for t in rows["text"]) == [
         "m1 line onestill line one", "w1 line onestill line one"]
     assert all(json.loads(m)["turns"] == 3 for m in rows["metadata"])
+
+
+def test_flagged_conversations_are_a_data_quality_count_and_a_run_warning(tmp_path):
+    from voc import pipeline
+    from voc.insights.tables import build_weekly_tables
+
+    lines = ["# id: long", "# time: 2026-11-20 09:00"]
+    for i in range(50):  # 100 turns: its separators are missing
+        lines += [f"ลูกค้า: คำถามข้อที่ {i}", f"พนักงาน: คำตอบ {i}"]
+    lines += ["---", "# id: short", "# time: 2026-11-20 10:00", "Customer: my bill is wrong", "Agent: checking"]
+    (tmp_path / "dump.txt").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "p.yaml").write_text("sources:\n  - {name: chats, kind: transcript, path: '*.txt', format: text,"
+                                     " channel: chat, max_turns: 40}\n", encoding="utf-8")
+    config = load_config(tmp_path / "p.yaml")
+    week = "2026-W47"
+    with open_store("duckdb", config.store_path) as st:
+        pipeline.ingest_all(config, st, "r1", week)
+        pipeline.enrich_text(config, st, [week])
+        tables = build_weekly_tables(week, st.enriched_records([week]), st.topic_registry(), st.run_log("r1"),
+                                     config.insights)
+        st.replace_week("data_quality", week, tables["data_quality"])
+        warnings = pipeline.week_warnings(st, week)
+    dq = tables["data_quality"].set_index("source")
+    assert dq.at["chats", "flagged_conversations"] == 1 and dq.at["chats", "counted"] == 2
+    assert len(warnings) == 1 and "chats: 1 conversation(s) with more turns than max_turns" in warnings[0]

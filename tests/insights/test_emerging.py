@@ -121,3 +121,12 @@ def test_bh_is_stricter_than_a_fixed_alpha_over_many_topics():
     bh = detect_emerging(WEEK, counts, _totals(counts), set(), InsightsConfig(multiple_testing="bh"))
     assert (bh["volume_q_value"] >= bh["volume_p_value"]).all()
     assert bh["is_emerging"].sum() <= fixed["is_emerging"].sum()
+
+
+def test_a_topic_falling_week_on_week_is_not_flagged_as_rising_however_high_above_baseline():
+    # a launch: quiet for five weeks, 60 last week, 45 this week (twice its baseline rate, but falling)
+    counts = _counts({"launch": [5, 5, 5, 5, 5, 60, 45], "steady": [100] * 7, "climb": [5, 5, 5, 5, 5, 20, 45]})
+    out = detect_emerging(WEEK, counts, _totals(counts), set(), InsightsConfig()).set_index("topic_id")
+    assert out.at["launch", "rate_ratio"] > 1.5 and out.at["launch", "volume_q_value"] < 0.05
+    assert not out.at["launch", "volume_flag"] and out.at["launch", "prev_volume"] == 60
+    assert out.at["climb", "volume_flag"] and "volume" in out.at["climb", "signals"]

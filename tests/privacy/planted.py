@@ -117,6 +117,7 @@ def write_planted_sources(work: Path, long_text_chars: int = 20_000) -> str:
   - name: planted_reviews
     path: inputs/planted/reviews_*.csv
     channel: review
+    rating_scale: stars_1_5
     columns:
       text: body
       created_at: posted

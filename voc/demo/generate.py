@@ -229,6 +229,7 @@ sources:
   - name: app_reviews
     path: inputs/reviews.csv
     channel: review
+    rating_scale: stars_1_5
     columns:
       text: review_text
       created_at: posted_at

@@ -19,7 +19,10 @@ from voc.export.report import render_report
 from voc.fsutil import atomic_path, atomic_write_text
 from voc.tableio import FORMULA_STARTS, escape_formulas, is_formula_like, write_csv  # noqa: F401 (re-exported)
 
-TABLE_ORDER = ("summary", "theme_week", "topic_week", "emerging_topics", "sentiment_week", "drivers", "data_quality")
+TABLE_ORDER = (
+    "summary", "theme_week", "topic_week", "emerging_topics", "sentiment_week", "rating_week", "drivers",
+    "data_quality",
+)
 """Sheet order: the headline first, then what a PM reads next."""
 
 

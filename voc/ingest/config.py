@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
+from voc.ratings import RatingScale
 from voc.schema import CHANNELS
 
 
@@ -38,7 +39,18 @@ class _SourceBase(_Strict):
     years: Literal["auto", "buddhist", "gregorian"] = "auto"  # two-digit years: see voc/ingest/dates.py
     future_margin_hours: float = Field(24.0, ge=0)  # later than ingest time + this: quarantined
     segments: dict[str, str] = Field(default_factory=dict)  # constant segment values
+    rating_scale: RatingScale | None = None  # stars_1_5 | csat_1_5 | nps_0_10 | {min:, max:} (voc/ratings.py)
     enabled: bool = True
+
+    @model_validator(mode="after")
+    def _rating_has_a_scale(self):
+        columns = getattr(self, "columns", None)
+        if columns is not None and columns.rating and self.rating_scale is None:
+            raise ValueError(
+                f"source {self.name} maps a rating column ({columns.rating!r}) but declares no rating_scale; "
+                "add `rating_scale: stars_1_5` (or csat_1_5, nps_0_10, or {min: 0, max: 100}) to the source"
+            )
+        return self
 
     @field_validator("channel")
     @classmethod

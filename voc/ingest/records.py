@@ -118,6 +118,7 @@ class MapContext:
     dayfirst: bool = True
     years: YearRule = "auto"  # two-digit years: auto, buddhist or gregorian (voc/ingest/dates.py)
     future_margin_hours: float = 24.0
+    rating_scale: str | None = None  # the source's scale name (voc/ratings.py); a rating outside it is quarantined
 
 
 def _json_raw(row: object) -> str:
@@ -290,6 +291,15 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: b
         for m in meta_extra:
             m["created_at_from"] = "ingest time"
 
+    if columns.rating and ctx.rating_scale:
+        from voc.ratings import rating_problem
+
+        for i, v in enumerate(get(columns.rating).tolist()):
+            if not bad[i]:
+                problem = rating_problem(v, ctx.rating_scale)
+                if problem:
+                    bad[i] = problem
+
     ok = bad == ""
     q_entries = rejects + [
         (raw.locations[i], bad[i], _json_raw(rows[i])) for i in df.index[~ok]
@@ -365,9 +375,12 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: b
                 seg_json,
                 akey,
                 _dumps(meta),
-                stable_id(dedup_text(text, nfc=False), akey, days[k]),  # stored text is NFC already
+                # same text, author and day; without an author there is no telling two customers
+                # apart, so an anonymous row only folds with its own record id (issue #13)
+                stable_id(dedup_text(text, nfc=False), akey, days[k]) if akey else stable_id("anon", record_id),
                 None,
                 ctx.run_id,
+                ctx.rating_scale if rating is not None else None,
             )
         )
     records = pd.DataFrame(out_rows, columns=list(RECORD_COLUMNS))

@@ -22,6 +22,7 @@ from voc.ingest.files import CHUNK_ROWS, RawRows, SourceError, expand_paths, ite
 from voc.ingest.records import MapContext, MappedRows, map_rows_guarded, quarantine_all
 from voc.ingest.sql import iter_sql
 from voc.ingest.transcripts import read_transcripts
+from voc.ratings import scale_name
 from voc.schema import RUN_LOG_COLUMNS
 from voc.store.base import Store
 
@@ -224,6 +225,7 @@ def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: 
         dayfirst=src.dayfirst,
         years=src.years,
         future_margin_hours=src.future_margin_hours,
+        rating_scale=scale_name(src.rating_scale) if src.rating_scale is not None else None,
     )
     columns = source_columns(src)
     load = _Load()

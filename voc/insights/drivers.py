@@ -1,8 +1,9 @@
 """Rating drivers: how much each topic pulls a source's mean rating up or down.
 
-For each source (ratings are compared within a source, because stars, CSAT and NPS use
-different scales) and each topic, the rated records that carry the topic are compared with the
-source's other rated records: ``effect = mean_with - mean_without``, with a Welch t interval
+For each rating scale and source (ratings are compared within one, because stars, CSAT and NPS
+use different scales; a source declares its ``rating_scale``) and each topic, the rated records
+that carry the topic are compared with the source's other rated records:
+``effect = mean_with - mean_without``, with a Welch t interval
 (unequal variances) at the configured confidence. ``impact`` is the topic's share of rated
 records times its effect: how far the source's overall mean would move if the topic's records
 rated like the rest.
@@ -19,7 +20,7 @@ from scipy import stats
 from voc.schema import OUTLIER_TOPIC_ID
 
 DRIVER_COLUMNS = [
-    "source", "topic_id", "rated_with", "rated_without", "mean_with", "mean_without", "effect",
+    "rating_scale", "source", "topic_id", "rated_with", "rated_without", "mean_with", "mean_without", "effect",
     "ci_low", "ci_high", "p_value", "impact", "direction",
 ]
 
@@ -30,13 +31,17 @@ def rating_drivers(
     """Each topic's effect on its source's mean rating; most negative impact first.
 
     Args:
-        rated: Records with a rating: ``source``, ``topic_id``, ``rating``.
+        rated: Records with a rating: ``source``, ``topic_id``, ``rating`` and ``rating_scale``
+            (ratings are compared within one scale and source, never across).
         confidence: Confidence level of the interval on ``effect``.
         min_records: Rated records needed both with and without the topic.
     """
     rows = []
     rated = rated[rated["rating"].notna()]
-    for source, group in rated.groupby("source", sort=True):
+    if "rating_scale" not in rated:
+        rated = rated.assign(rating_scale=None)
+    rated = rated.assign(rating_scale=rated["rating_scale"].astype(object).where(rated["rating_scale"].notna(), ""))
+    for (scale, source), group in rated.groupby(["rating_scale", "source"], sort=True):
         ratings = group["rating"].to_numpy(float)
         topics = group["topic_id"].fillna("").to_numpy(str)
         for tid in sorted(set(topics) - {"", OUTLIER_TOPIC_ID}):
@@ -44,9 +49,10 @@ def rating_drivers(
             without = ratings[topics != tid]
             if len(with_) < min_records or len(without) < min_records:
                 continue
-            rows.append({"source": source, "topic_id": tid, **_compare(with_, without, confidence)})
+            rows.append({"rating_scale": scale or None, "source": source, "topic_id": tid,
+                         **_compare(with_, without, confidence)})
     out = pd.DataFrame(rows, columns=DRIVER_COLUMNS)
-    return out.sort_values(["impact", "source", "topic_id"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["rating_scale", "impact", "source", "topic_id"], kind="stable").reset_index(drop=True)
 
 
 def _compare(with_: np.ndarray, without: np.ndarray, confidence: float) -> dict:

@@ -14,7 +14,9 @@ Method (one week ``W``, baseline = up to ``baseline_weeks`` weeks before ``W`` t
 * **Floors.** A test runs only when the topic has ``min_volume`` records (scored records, for the
   negative share) this week and the baseline has ``min_baseline_weeks`` weeks with data. A rise
   is flagged only if it is significant *and* large enough: rate ratio >= ``min_rate_ratio``, or
-  negative share up by >= ``min_negative_share_rise``.
+  negative share up by >= ``min_negative_share_rise``. A volume rise must also be a rise on last
+  week (more records than the week before): a topic that is falling week on week is never shown as
+  rising, however far above its baseline it still is.
 * **New topics** (first seen in ``W``) are emerging when they reach ``min_volume``; they have no
   baseline to test against.
 
@@ -39,7 +41,7 @@ NEGATIVE_STATISTIC = "Fisher exact test of negative share (one-sided)"
 NEW_STATISTIC = "new topic (first seen this week)"
 
 EMERGING_COLUMNS = [
-    "topic_id", "is_new", "volume", "baseline_weeks", "baseline_volume", "baseline_weekly_mean",
+    "topic_id", "is_new", "volume", "prev_volume", "baseline_weeks", "baseline_volume", "baseline_weekly_mean",
     "expected_volume", "rate_ratio", "volume_p_value", "volume_q_value", "volume_flag",
     "scored", "negative_share", "baseline_negative_share", "negative_share_rise",
     "negative_p_value", "negative_q_value", "negative_flag", "signals", "is_emerging",
@@ -81,6 +83,7 @@ def detect_emerging(
         exposure_week, exposure_base = 1.0, float(len(base_weeks))
 
     this = counts[counts["iso_week"] == week].set_index("topic_id")
+    last = counts[counts["iso_week"] == shift_week(week, -1)].groupby("topic_id")["volume"].sum()
     base = counts[counts["iso_week"].isin(base_weeks)].groupby("topic_id")[
         ["volume", "scored", "negative"]
     ].sum()
@@ -94,7 +97,7 @@ def detect_emerging(
         s_b = int(base.at[tid, "scored"]) if tid in base.index else 0
         n_b = int(base.at[tid, "negative"]) if tid in base.index else 0
         row = {
-            "topic_id": tid, "is_new": tid in new_topics, "volume": c,
+            "topic_id": tid, "is_new": tid in new_topics, "volume": c, "prev_volume": int(last.get(tid, 0)),
             "baseline_weeks": len(base_weeks), "baseline_volume": b,
             "baseline_weekly_mean": b / len(base_weeks) if base_weeks else math.nan,
             "expected_volume": math.nan, "rate_ratio": math.nan, "volume_p_value": math.nan,
@@ -122,7 +125,7 @@ def detect_emerging(
     out = _adjust(out, config)
     out["volume_flag"] = (out["volume_q_value"] <= config.alpha) & (
         out["rate_ratio"] >= config.min_rate_ratio
-    )
+    ) & (out["volume"] > out["prev_volume"])
     out["negative_flag"] = (out["negative_q_value"] <= config.alpha) & (
         out["negative_share_rise"] >= config.min_negative_share_rise
     )

@@ -90,6 +90,27 @@ def predict(
     typer.echo(f"{len(out)} rows scored with {scorer.ref} -> {output}  {shares}")
 
 
+def rescore(
+    config: Path = typer.Option(..., "--config", help="Pipeline config YAML."),
+    from_: str = typer.Option(..., "--from", help="First ISO week."),
+    to: str = typer.Option(..., "--to", help="Last ISO week."),
+    force: bool = typer.Option(False, "--force", help="Rescore every record, also those the model already scored."),
+    set_: list[str] = typer.Option([], "--set", help="Override a config key: --set sentiment.model=NAME."),
+) -> None:
+    """Rescore stored records of the weeks with the configured sentiment model, then rewrite their tables."""
+    from voc import pipeline
+    from voc.config import load_config
+    from voc.weeks import week_range
+
+    cfg = load_config(config, set_)
+    weeks = week_range(from_, to)
+    with pipeline.open_pipeline_store(cfg) as store:
+        result = pipeline.rescore_weeks(cfg, store, weeks, force=force)
+    what = f"{result['rescored']} record(s) rescored" if result["rescored"] else "nothing to rescore"
+    typer.echo(f"{what} with {result['model']} in {weeks[0]}..{weeks[-1]}"
+               + (f"; tables rewritten for {len(weeks)} week(s)" if result["rescored"] else ""))
+
+
 def train_sentiment(
     config: Path = typer.Option(..., "--config", help="Training YAML (see configs/train/)."),
     output_dir: Path | None = typer.Option(

@@ -101,13 +101,14 @@ def insert_from(table: Table, source: str) -> str:
 # -- records ---------------------------------------------------------------------------------------
 _RECORD_CHANGED = (
     "r.text IS DISTINCT FROM i.text OR r.created_at IS DISTINCT FROM i.created_at "
-    "OR r.rating IS DISTINCT FROM i.rating OR r.segments IS DISTINCT FROM i.segments"
+    "OR r.rating IS DISTINCT FROM i.rating OR r.segments IS DISTINCT FROM i.segments "
+    "OR r.rating_scale IS DISTINCT FROM i.rating_scale"
 )
-_RECORD_UPDATED = ("text", "created_at", "iso_week", "rating", "segments", "metadata", "dedup_key")
+_RECORD_UPDATED = ("text", "created_at", "iso_week", "rating", "segments", "metadata", "dedup_key", "rating_scale")
 
 
 def changed_records(incoming: str) -> str:
-    """record_ids of ``incoming`` already stored with another text, time, rating or segments."""
+    """record_ids of ``incoming`` already stored with another text, time, rating, scale or segments."""
     return f"SELECT i.record_id FROM {incoming} i JOIN records r USING (record_id) WHERE {_RECORD_CHANGED}"
 
 

@@ -98,6 +98,10 @@ class NearDupConfig(BaseModel):
     num_perm: int = Field(64, ge=16, le=256)
     min_chars: int = Field(20, ge=1)
     """Shorter texts ("ok", "ขอบคุณครับ") are left alone: many people write them independently."""
+    paste_window_hours: float = Field(48.0, ge=0.0)
+    """A text on another source or channel within this many hours of its twin is one customer pasting it."""
+    paste_min_chars: int = Field(40, ge=1)
+    """...when it is at least this long: two customers rarely write the same 40 characters."""
 
 
 class NoiseConfig(BaseModel):

@@ -12,8 +12,9 @@ from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
 import numpy as np
+import pandas as pd
 
-from voc.text.config import NearDupConfig
+from voc.text.config import NearDupConfig, NoiseConfig
 from voc.text.normalize import normalize
 
 _DEFAULT = NearDupConfig()
@@ -31,6 +32,7 @@ def find_near_duplicates(
     config: NearDupConfig | None = None,
     *,
     normalized: bool = False,
+    groups: Sequence[object] | None = None,
 ) -> list[RecordId | None]:
     """For each record, the id of an earlier record it nearly duplicates, else None.
 
@@ -39,6 +41,8 @@ def find_near_duplicates(
         texts: message texts; normalized here unless ``normalized`` is True.
         config: similarity threshold (Jaccard of character 4-grams), permutations, min length.
         normalized: the texts already went through ``normalize``.
+        groups: when given (same length), a record only repeats an earlier record of its own group
+            (the same author, say); None values form no group and repeat nothing.
 
     Raises:
         ValueError: when ``record_ids`` and ``texts`` differ in length.
@@ -46,16 +50,27 @@ def find_near_duplicates(
     cfg = config or _DEFAULT
     if len(record_ids) != len(texts):
         raise ValueError(f"record_ids ({len(record_ids)}) and texts ({len(texts)}) differ in length")
+    if groups is not None and len(groups) != len(texts):
+        raise ValueError(f"groups ({len(groups)}) and texts ({len(texts)}) differ in length")
     result: list[RecordId | None] = [None] * len(texts)
     if not cfg.enabled or not len(texts):
         return result
     keys = [_shingle_text(t if normalized else normalize(t)) for t in texts]
     eligible = [i for i, k in enumerate(keys) if len(k) >= cfg.min_chars]
+    if groups is not None:
+        eligible = [i for i in eligible if groups[i] is not None and groups[i] == groups[i]]  # not None/NaN
     if len(eligible) < 2:
         return result
     signatures = _signatures([keys[i] for i in eligible], cfg.num_perm)
     bands, rows = _band_shape(cfg.num_perm, cfg.threshold)
     band_keys = _band_keys(signatures, bands, rows)
+    group_of: list[int] | None = None
+    if groups is not None:
+        # a group's own salt on every band key: records of different groups never share a bucket
+        codes = pd.factorize(pd.Series([groups[i] for i in eligible], dtype=object))[0].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            band_keys = band_keys ^ ((codes + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15))[:, None]
+        group_of = codes.tolist()
     # Only rows that share a bucket with another row can be (or have) a near-duplicate; the
     # rest lead their own group and skip the ordered pass below.
     shared = np.zeros(len(eligible), dtype=bool)
@@ -71,6 +86,8 @@ def find_near_duplicates(
             leaders = buckets[band].get(row_keys[band])
             if leaders:
                 candidates.update(leaders)
+        if group_of is not None:  # a hash collision must not join two groups
+            candidates = {c for c in candidates if group_of[c] == group_of[row]}
         leader = _first_similar(signatures, row, sorted(candidates), cfg.threshold)
         if leader is None:
             for band in range(bands):
@@ -170,4 +187,83 @@ def _chunk_signatures(texts: list[str], a: np.ndarray, b: np.ndarray) -> np.ndar
             np.multiply(hashes, a[i], out=permuted)
             permuted += b[i]
             np.minimum.reduceat(permuted, starts, out=out[i])
+    return out
+
+
+SAME_AUTHOR = "same_author"
+CROSS_CHANNEL_PASTE = "cross_channel_paste"
+TEMPLATE = "template"
+REPEAT_REASONS = (SAME_AUTHOR, CROSS_CHANNEL_PASTE, TEMPLATE)
+"""Why a record is folded into an earlier one of its week (``record_text.near_dup_reason``)."""
+
+
+def week_repeats(
+    records: pd.DataFrame,
+    config: NearDupConfig | None = None,
+    noise: NoiseConfig | None = None,
+) -> pd.DataFrame:
+    """Which records repeat an earlier record of the same ISO week, and why.
+
+    Volume counts customers' messages, so a near-identical text is folded only when it is the
+    same customer repeating themselves or not a customer at all (issue #13):
+
+    - ``same_author``: a near-duplicate of an earlier message by the same author;
+    - ``cross_channel_paste``: a text of at least ``paste_min_chars`` that nearly repeats one on
+      another source or channel within ``paste_window_hours`` (one customer pasting it around);
+    - ``template``: bot or auto-reply text (``text.noise.template_patterns``) repeating an earlier one.
+
+    Two customers who write the same complaint stay two voices, and nothing is compared across
+    weeks. Exact duplicates (``duplicate_of`` set at ingest) are left as they are.
+
+    Args:
+        records: ``record_id``, ``iso_week``, ``created_at``, ``author_key``, ``source``,
+            ``channel``, ``text_clean`` (normalized) and ``duplicate_of``.
+        config: the ``text.near_dup`` settings.
+        noise: the ``text.noise`` settings (template patterns).
+
+    Returns:
+        ``near_dup_of`` and ``near_dup_reason`` (None where the record counts), on ``records``' index.
+    """
+    from voc.text.flags import is_auto_reply
+
+    cfg = config or _DEFAULT
+    out = pd.DataFrame({"near_dup_of": pd.Series(None, index=records.index, dtype=object),
+                        "near_dup_reason": pd.Series(None, index=records.index, dtype=object)})
+    if not cfg.enabled or records.empty:
+        return out
+    times = pd.to_datetime(records["created_at"], utc=True)
+    dup = records["duplicate_of"]
+    originals = dup.isna() | (dup.astype(object).fillna("").astype(str) == "")
+    window = pd.Timedelta(hours=cfg.paste_window_hours)
+    for _, week in records[originals.to_numpy()].groupby("iso_week", sort=True):
+        week = week.assign(_t=times[week.index]).sort_values(["_t", "record_id"], kind="stable")
+        ids = week["record_id"].astype(str).tolist()
+        texts = [t if isinstance(t, str) else "" for t in week["text_clean"]]
+        index = week.index.tolist()
+        pos = {rid: k for k, rid in enumerate(ids)}
+        folded: dict[int, tuple[str, str]] = {}
+        authors = [a if isinstance(a, str) and a else None for a in week["author_key"]]
+        for k, leader in enumerate(find_near_duplicates(ids, texts, cfg, normalized=True, groups=authors)):
+            if leader is not None:
+                folded[k] = (leader, SAME_AUTHOR)
+        where = list(zip(week["source"].astype(str), week["channel"].astype(str), strict=False))
+        t = week["_t"].tolist()
+        long_enough = [k for k in range(len(ids))
+                       if k not in folded and len(_shingle_text(texts[k])) >= cfg.paste_min_chars]
+        found = find_near_duplicates([ids[k] for k in long_enough], [texts[k] for k in long_enough], cfg,
+                                     normalized=True)
+        for k, leader in zip(long_enough, found, strict=False):
+            if leader is None:
+                continue
+            j = pos[leader]
+            if where[j] != where[k] and abs(t[k] - t[j]) <= window:
+                folded[k] = (leader, CROSS_CHANNEL_PASTE)
+        bots = [k for k in range(len(ids)) if k not in folded and is_auto_reply(texts[k], noise)]
+        found = find_near_duplicates([ids[k] for k in bots], [texts[k] for k in bots], cfg, normalized=True)
+        for k, leader in zip(bots, found, strict=False):
+            if leader is not None:
+                folded[k] = (leader, TEMPLATE)
+        for k, (leader, reason) in folded.items():
+            out.at[index[k], "near_dup_of"] = leader
+            out.at[index[k], "near_dup_reason"] = reason
     return out

@@ -86,8 +86,13 @@ def _is_one_repeated_char(text: str) -> bool:
 def _is_template(text: str, cfg: NoiseConfig, batch_count: int) -> bool:
     if batch_count >= cfg.template_min_repeats and len(text) >= cfg.template_min_chars:
         return True
-    pattern = _template_re(tuple(cfg.template_patterns))
-    return pattern is not None and pattern.search(text) is not None
+    return is_auto_reply(text, cfg)
+
+
+def is_auto_reply(text: str, cfg: NoiseConfig | None = None) -> bool:
+    """True when ``text`` matches one of the bot / auto-reply ``template_patterns``."""
+    pattern = _template_re(tuple((cfg or NoiseConfig()).template_patterns))
+    return isinstance(text, str) and pattern is not None and pattern.search(text) is not None
 
 
 @functools.cache

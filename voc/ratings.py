@@ -1,0 +1,146 @@
+"""Rating scales: what a source's ``rating`` means, and the only ways voc summarises one.
+
+Every source that maps a rating column declares its scale (``rating_scale`` in the source's config):
+``stars_1_5``, ``csat_1_5``, ``nps_0_10``, or a custom ``{min: 0, max: 100}``. Records keep the raw
+value and the scale's name (``stars_1_5``, ``custom_0_100``...). Figures are never pooled across
+scales: a 1-5 scale is summarised by its mean, ``nps_0_10`` by the Net Promoter Score (% promoters
+9-10 minus % detractors 0-6) with its base count. A value outside its scale is quarantined at ingest.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, model_validator
+
+NAMED_SCALES: dict[str, tuple[float, float]] = {
+    "stars_1_5": (1.0, 5.0), "csat_1_5": (1.0, 5.0), "nps_0_10": (0.0, 10.0),
+}
+"""Built-in scales and their bounds (inclusive)."""
+NPS_SCALE = "nps_0_10"
+PROMOTER_MIN, DETRACTOR_MAX = 9.0, 6.0
+
+
+class CustomScale(BaseModel):
+    """A scale of its own: ``{min: 0, max: 100}``; summarised by its mean, like stars."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CustomScale:
+        if not (math.isfinite(self.min) and math.isfinite(self.max)) or self.min >= self.max:
+            raise ValueError(f"rating_scale min ({self.min}) must be a number below max ({self.max})")
+        return self
+
+
+RatingScale = Literal["stars_1_5", "csat_1_5", "nps_0_10"] | CustomScale
+"""What a source's ``rating_scale`` setting may be."""
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x)).replace(".", "p").replace("-", "m")
+
+
+def scale_name(scale: RatingScale) -> str:
+    """The name stored with each record: the built-in name, or ``custom_<min>_<max>``."""
+    if isinstance(scale, CustomScale):
+        return f"custom_{_num(scale.min)}_{_num(scale.max)}"
+    return scale
+
+
+def _unnum(s: str) -> float:
+    return float(s.replace("m", "-").replace("p", "."))
+
+
+def scale_bounds(name: str) -> tuple[float, float] | None:
+    """``(min, max)`` of a stored scale name; None for a name voc does not know."""
+    if name in NAMED_SCALES:
+        return NAMED_SCALES[name]
+    parts = name.split("_") if isinstance(name, str) else []
+    if len(parts) == 3 and parts[0] == "custom":
+        try:
+            return _unnum(parts[1]), _unnum(parts[2])
+        except ValueError:
+            return None
+    return None
+
+
+def rating_problem(value: object, scale: str) -> str | None:
+    """Why ``value`` cannot be a rating on ``scale`` (a quarantine reason), or None.
+
+    Missing and unreadable values are not problems here: the record is kept without a rating.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if math.isnan(v) or math.isinf(v):
+        return None
+    bounds = scale_bounds(scale)
+    if bounds is None:
+        return None
+    lo, hi = bounds
+    if v < lo or v > hi:
+        return f"rating {v:g} outside its scale {scale} ({lo:g}-{hi:g})"
+    return None
+
+
+def nps(values: Iterable[float]) -> dict:
+    """Net Promoter Score of 0-10 answers: ``nps`` (-100..100, one decimal), the three counts and ``rated``."""
+    v = np.asarray([x for x in values if x is not None and not math.isnan(x)], dtype=float)
+    n = len(v)
+    promoters, detractors = int((v >= PROMOTER_MIN).sum()), int((v <= DETRACTOR_MAX).sum())
+    return {
+        "rated": n, "promoters": promoters, "passives": n - promoters - detractors, "detractors": detractors,
+        "nps": round(100.0 * (promoters - detractors) / n, 1) if n else math.nan,
+    }
+
+
+RATING_STATS_COLUMNS = ["rating_scale", "rated", "mean_rating", "nps", "promoters", "passives", "detractors"]
+
+
+def rating_stats(rated: pd.DataFrame) -> pd.DataFrame:
+    """One row per scale of ``rated`` (``rating``, ``rating_scale``): a mean for 1-5 and custom scales,
+    the NPS for ``nps_0_10`` (its ``mean_rating`` stays empty: a mean of 0-10 answers is not NPS)."""
+    rows = []
+    d = rated[rated["rating"].notna()] if len(rated) else rated
+    scales = d["rating_scale"].astype(object).where(d["rating_scale"].notna(), "unknown") if len(d) else d
+    for scale in sorted(set(scales)) if len(d) else []:
+        values = d.loc[scales == scale, "rating"].astype(float)
+        if scale == NPS_SCALE:
+            rows.append({"rating_scale": scale, "mean_rating": math.nan, **nps(values)})
+        else:
+            rows.append({"rating_scale": scale, "rated": len(values), "mean_rating": round(float(values.mean()), 2),
+                         "nps": math.nan, "promoters": math.nan, "passives": math.nan, "detractors": math.nan})
+    return pd.DataFrame(rows, columns=RATING_STATS_COLUMNS)
+
+
+def single_scale_mean(stats: pd.DataFrame) -> float:
+    """The mean rating when every rating is on one mean scale (so one number is honest), else NaN."""
+    if len(stats) == 1 and stats["rating_scale"].iloc[0] != NPS_SCALE:
+        return float(stats["mean_rating"].iloc[0])
+    return math.nan
+
+
+__all__ = [
+    "CustomScale",
+    "NAMED_SCALES",
+    "NPS_SCALE",
+    "RATING_STATS_COLUMNS",
+    "RatingScale",
+    "nps",
+    "rating_problem",
+    "rating_stats",
+    "scale_bounds",
+    "scale_name",
+    "single_scale_mean",
+]
