@@ -157,6 +157,13 @@ QUOTE_WEEK_COLUMNS: dict[str, str] = {
 }
 """Quotes per topic with where they came from (``voc.insights.evidence``)."""
 
+SENTIMENT_MODEL_WEEK_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "sentiment_model": "VARCHAR",  # name@version, as stored per record
+    "records": "BIGINT",  # counted records of the week it scored
+}
+"""Which sentiment model scored the week's records (the report names it)."""
+
 QUARANTINE_COLUMNS: dict[str, str] = {
     "run_id": "VARCHAR",
     "source": "VARCHAR",
@@ -422,6 +429,8 @@ TABLES: dict[str, Table] = {
               ("iso_week", "theme_id", "segment_field", "segment_value"), "iso_week"),
         Table("theme_impact", "weekly", THEME_IMPACT_COLUMNS, ("iso_week", "theme_id"), "iso_week"),
         Table("quote_week", "weekly", QUOTE_WEEK_COLUMNS, ("iso_week", "topic_id", "rank"), "iso_week"),
+        Table("sentiment_model_week", "weekly", SENTIMENT_MODEL_WEEK_COLUMNS, ("iso_week", "sentiment_model"),
+              "iso_week"),
         Table("emerging_topics", "weekly", EMERGING_TOPICS_COLUMNS, ("iso_week", "topic_id"), "iso_week"),
         Table("drivers", "weekly", DRIVERS_COLUMNS, ("iso_week", "source", "topic_id"), "iso_week"),
         Table("data_quality", "weekly", DATA_QUALITY_COLUMNS, ("iso_week", "source"), "iso_week"),

@@ -23,14 +23,29 @@ _NEEDED = ("record_id", "iso_week", "source", "channel", "created_at", "text", "
 
 def theme_breakdown_tables(week: str, records: pd.DataFrame, topics: pd.DataFrame,
                            config: InsightsConfig) -> dict[str, pd.DataFrame]:
-    """``theme_segment_week``, ``theme_impact`` and ``quote_week`` of ``week``."""
+    """``theme_segment_week``, ``theme_impact``, ``quote_week`` and ``sentiment_model_week`` of ``week``."""
     counted = themed_records(week, records, topics, config)
     cur = counted[counted["iso_week"] == week]
     return {
         "theme_segment_week": theme_segment_table(week, cur, config),
         "theme_impact": theme_impact_table(week, counted, config),
         "quote_week": quote_table(week, cur, config.quotes_per_topic, config.quote_max_chars),
+        "sentiment_model_week": sentiment_models(week, records),
     }
+
+
+def sentiment_models(week: str, records: pd.DataFrame) -> pd.DataFrame:
+    """The sentiment models that scored the week's counted records, most records first."""
+    cols = ["iso_week", "sentiment_model", "records"]
+    if not len(records) or "sentiment_model" not in records:
+        return pd.DataFrame(columns=cols)
+    cur = records[records["iso_week"] == week]
+    for c in ("duplicate_of", "near_dup_of"):
+        if c in cur:
+            cur = cur[~_present(cur[c])]
+    counts = cur["sentiment_model"].dropna().astype(str).value_counts()
+    out = pd.DataFrame({"iso_week": week, "sentiment_model": counts.index, "records": counts.to_numpy()})
+    return out.sort_values(["records", "sentiment_model"], ascending=[False, True]).reset_index(drop=True)[cols]
 
 
 def themed_records(week: str, records: pd.DataFrame, topics: pd.DataFrame, config: InsightsConfig) -> pd.DataFrame:
