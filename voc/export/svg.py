@@ -112,3 +112,44 @@ def effect_interval(effect: float, low: float, high: float, span: float, width: 
         f'stroke="{colour}" stroke-width="2"/>'
         f'<circle cx="{_num(x(effect))}" cy="{height / 2}" r="4" fill="{colour}"/></svg>'
     )
+
+
+def impact_scatter(points: Sequence[tuple[str, float, float, str]], x_title: str, y_title: str,
+                   width: int = 560, height: int = 300) -> str:
+    """Themes as dots: messages (x) against effect on the rating (y, zero line dashed).
+
+    ``points`` are ``(label, volume, effect, direction)``; a dot is red when the theme clearly pulls
+    the rating down, green when it clearly lifts it, grey when unclear.
+    """
+    left, right, top, bottom = 44, 16, 14, 34
+    pw, ph = width - left - right, height - top - bottom
+    xmax = max([p[1] for p in points] + [1.0])
+    span = max([abs(p[2]) for p in points if not _missing(p[2])] + [0.5]) * 1.15
+
+    def x(v: float) -> float:
+        return left + pw * v / xmax
+
+    def y(v: float) -> float:
+        return top + ph * (span - v) / (2 * span)
+
+    parts = [
+        f'<line x1="{left}" x2="{left + pw}" y1="{_num(y(0))}" y2="{_num(y(0))}" stroke="{MUTED}" stroke-dasharray="3 3"/>',
+        f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + ph}" stroke="{MUTED}"/>',
+        f'<text x="{left - 4}" y="{_num(y(span) + 8)}" class="a" text-anchor="end">+{_num(span)}</text>',
+        f'<text x="{left - 4}" y="{_num(y(0) + 4)}" class="a" text-anchor="end">0</text>',
+        f'<text x="{left - 4}" y="{_num(y(-span))}" class="a" text-anchor="end">−{_num(span)}</text>',
+        f'<text x="{left + pw}" y="{height - 4}" class="a" text-anchor="end">{escape(x_title)} → {_num(xmax)}</text>',
+        f'<text x="{left}" y="{height - 4}" class="a">{escape(y_title)}</text>',
+    ]
+    for label, volume, effect, direction in points:
+        if _missing(effect):
+            continue
+        colour = NEGATIVE if direction == "pulls down" else POSITIVE if direction == "lifts" else MUTED
+        short = label if len(label) <= 22 else label[:21] + "…"
+        anchor = "end" if x(volume) > left + pw * 0.7 else "start"
+        dx = -7 if anchor == "end" else 7
+        parts.append(f'<circle cx="{_num(x(volume))}" cy="{_num(y(effect))}" r="5" fill="{colour}">'
+                     f'<title>{escape(label)}: {_num(volume)}, {effect:+.2f}</title></circle>'
+                     f'<text x="{_num(x(volume) + dx)}" y="{_num(y(effect) + 4)}" class="v" '
+                     f'text-anchor="{anchor}">{escape(short)}</text>')
+    return f'<svg class="chart" width="{width}" height="{height}" role="img">{"".join(parts)}</svg>'

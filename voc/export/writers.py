@@ -16,11 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from voc.export.config import ExportConfig
+from voc.export.i18n import Locale
 from voc.export.report import render_report
+from voc.export.workbook import write_pm_workbook
 from voc.tableio import FORMULA_STARTS, escape_formulas, is_formula_like, write_csv  # noqa: F401 (re-exported)
 
-TABLE_ORDER = ("summary", "theme_week", "topic_week", "emerging_topics", "sentiment_week", "drivers", "data_quality")
-"""Sheet order: the headline first, then what a PM reads next."""
+TABLE_ORDER = ("summary", "theme_week", "topic_week", "theme_segment_week", "theme_impact", "quote_week",
+               "emerging_topics", "sentiment_week", "drivers", "data_quality", "sentiment_model_week")
+"""The tables a week's export holds as Parquet and CSV (the workbook has its own sheets: ``voc.export.workbook``)."""
 
 
 def write_exports(
@@ -29,6 +32,7 @@ def write_exports(
     out_dir: Path,
     config: ExportConfig,
     history: pd.DataFrame | None = None,
+    links: dict[str, str] | None = None,
 ) -> list[Path]:
     """Write ``tables`` of ``week`` into ``out_dir`` in the configured formats; return the paths.
 
@@ -40,6 +44,7 @@ def write_exports(
         history: Optional per week and topic ``volume`` of earlier weeks (``iso_week``,
             ``topic_id``, ``volume``; e.g. ``voc.insights.tables.topic_history`` or stored
             ``topic_week`` rows) for the report's trend charts.
+        links: Per source name, its ``link_template`` (quotes link to the message at the source).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -55,10 +60,11 @@ def write_exports(
             # UTF-8 with BOM (Excel reads Thai), text fields quoted (a bare \r stays in its row)
             written.append(_atomic(out_dir / f"{name}.csv", lambda p, df=df: write_csv(df, p)))
     if "xlsx" in config.formats:
+        loc = Locale(config.report_language, config.buddhist_era)
         written.append(_atomic(out_dir / f"voc-{week}.xlsx",
-                               lambda p: write_workbook(p, {n: safe[n] for n in names})))
+                               lambda p: write_pm_workbook(p, week, safe, loc, links)))
     if "html" in config.formats:
-        page = render_report(week, safe, config, history)
+        page = render_report(week, safe, config, history, links)
         written.append(_atomic(out_dir / "report.html",
                                lambda p: Path(p).write_text(page, encoding="utf-8")))
     return written
@@ -74,7 +80,7 @@ def redact_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def write_workbook(path: str | Path, tables: dict[str, pd.DataFrame]) -> None:
-    """One formatted sheet per table: styled frozen header, autofilter, fitted widths."""
+    """One formatted sheet per table as stored (column names as headers): styled frozen header, autofilter."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
