@@ -162,7 +162,7 @@ class _Report:
             (self.t("records"), loc.int(s.get("records")), f'{escape(records_change)} {self.t("vs_prev")}'),
             (self.t("net"), escape(loc.signed(s.get("net_sentiment"))),
              f'{escape(loc.signed(s.get("net_change")))} {self.t("vs_prev")}'),
-            (self.t("rating"), rating_lines, ""),
+            (self.t("rating"), f'<span class="small">{rating_lines}</span>', ""),
             (self.t("new_themes"), str(n_new), ""),
             (self.t("emerging_themes"), str(n_emerging), ""),
         ]
@@ -206,7 +206,7 @@ class _Report:
                           f'<table class="sub"><tbody>{"".join(sub)}</tbody></table></details>')
             imp = impact.loc[r["theme_id"]].to_dict() if not impact.empty and r["theme_id"] in impact.index else {}
             effect = number(imp.get("rating_effect"))
-            eff = (f'{escape(loc.signed(effect, 2))}<br><small>{escape(str(imp.get("rating_source") or ""))}</small>'
+            eff = (f'{escape(loc.signed(effect, 2))}<br><small>{escape(_text(imp.get("rating_source")))}</small>'
                    if not math.isnan(effect) else f'<small>{self.t("no_rating")}</small>')
             rows.append(
                 f'<tr class="theme" data-theme="{escape(str(r["theme_id"]))}" data-badges="{" ".join(theme_badges(r))}">'
@@ -285,7 +285,7 @@ class _Report:
             + (f' <small>[{escape(loc.num(r["ci_low"], 2))}, {escape(loc.num(r["ci_high"], 2))}]</small>'
                if not math.isnan(number(r["ci_low"])) else "")
             + f'</td><td class="r">{escape(loc.signed(r["impact"], 2))}</td>'
-            f'<td>{escape(str(r.get("rating_source") or "")) or self.t("no_rating")}</td></tr>'
+            f'<td>{escape(_text(r.get("rating_source"))) or self.t("no_rating")}</td></tr>'
             for r in imp.to_dict("records")
         )
         header = "".join(f"<th>{self.t(k)}</th>" for k in ("priority", "theme", "volume", "rating_effect", "impact",
@@ -439,7 +439,7 @@ h2{font-size:18px;margin:0 0 10px}h3{font-size:15px;margin:10px 0 6px}
 .changes .s-up,.changes .s-neg_up,.changes .s-emerging,.changes .s-source{font-weight:600}
 .changes .ev,.changes blockquote{font-weight:400}
 .tiles{display:flex;flex-wrap:wrap;gap:12px}.tile{flex:1 1 170px;border:1px solid var(--line);border-radius:6px;padding:10px 12px}
-.tile .k{color:var(--muted);font-size:13px}.tile .n{font-size:24px;font-weight:700}.tile .d{font-size:13px;color:var(--muted)}
+.tile .k{color:var(--muted);font-size:13px}.tile .n{font-size:24px;font-weight:700}.tile .n .small{font-size:15px}.tile .d{font-size:13px;color:var(--muted)}
 .mix{margin-top:12px;font-size:13px}.dot{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top;text-align:left}
 th{font-size:13px;color:var(--muted);font-weight:600}td.r,th.r{text-align:right;white-space:nowrap}.nw{white-space:nowrap}
@@ -463,6 +463,11 @@ svg text{font-family:inherit;fill:var(--fg)}svg .t{font-size:12px;font-weight:60
 def _label(v: object, loc: Locale) -> str:
     """A theme or topic label; the outlier bucket in the report language."""
     return loc.t("other") if v in (None, "", OUTLIER_TOPIC_ID) else str(v)
+
+
+def _text(v: object) -> str:
+    """A cell as text; empty for a missing value (never 'nan')."""
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
 
 def _field_name(field: str, loc: Locale) -> str:
