@@ -20,7 +20,8 @@ class ExportConfig(BaseModel):
     """Weeks shown in the report's trend charts (the report week and those before)."""
     top_topics: int = Field(10, ge=1, le=50)
     """Themes shown in the report's trend charts and segment tables (small multiples: at most 12)."""
-    report_title: str = "Voice of Customer weekly report"
+    report_title: str | None = None
+    """Title of the report; by default the report language's ("Voice of Customer weekly report")."""
     report_language: Literal["en", "th"] = "en"
     """Language of the report and the workbook (words, numbers, dates; customer text is shown as written)."""
     buddhist_era: bool = False

@@ -54,6 +54,15 @@ EN: dict[str, str] = {
     "no_history": "Not enough earlier weeks to test for rises; only new themes are listed.",
     "no_rows": "No data.", "positive": "positive", "neutral": "neutral", "negative": "negative",
     "other": "other",
+    # evidence names
+    "title": "Voice of Customer weekly report",
+    "ev_records": "messages", "ev_prev_records": "messages last week", "ev_volume": "messages",
+    "ev_prev_volume": "messages last week", "ev_change_abs": "change", "ev_pct_negative": "% negative",
+    "ev_prev_pct_negative": "% negative last week", "ev_new_themes": "new themes",
+    "ev_emerging_themes": "emerging themes", "ev_usual_per_week": "usual per week", "ev_weeks": "earlier weeks",
+    "ev_net_sentiment": "net sentiment", "ev_net_change": "net change", "ev_scored": "scored",
+    "ev_scale": "scale", "ev_mean": "mean", "ev_nps": "NPS", "ev_n": "ratings", "ev_prev": "last week",
+    "ev_source": "source", "ev_status": "status", "ev_read": "rows read",
     # sentences
     "s_volume": "{n} messages this week, {change} on last week ({prev}).",
     "s_volume_first": "{n} messages this week; no messages last week to compare with.",
@@ -145,6 +154,14 @@ TH: dict[str, str] = {
     "no_history": "ยังมีข้อมูลสัปดาห์ก่อนหน้าไม่พอสำหรับทดสอบการเพิ่มขึ้น จึงแสดงเฉพาะธีมใหม่",
     "no_rows": "ไม่มีข้อมูล", "positive": "เชิงบวก", "neutral": "เป็นกลาง", "negative": "เชิงลบ",
     "other": "อื่น ๆ",
+    "title": "รายงานเสียงของลูกค้ารายสัปดาห์",
+    "ev_records": "ข้อความ", "ev_prev_records": "ข้อความสัปดาห์ก่อน", "ev_volume": "ข้อความ",
+    "ev_prev_volume": "ข้อความสัปดาห์ก่อน", "ev_change_abs": "เปลี่ยนแปลง", "ev_pct_negative": "% เชิงลบ",
+    "ev_prev_pct_negative": "% เชิงลบสัปดาห์ก่อน", "ev_new_themes": "ธีมใหม่",
+    "ev_emerging_themes": "ธีมที่กำลังเพิ่มขึ้น", "ev_usual_per_week": "ปกติต่อสัปดาห์", "ev_weeks": "สัปดาห์ก่อนหน้า",
+    "ev_net_sentiment": "ความรู้สึกสุทธิ", "ev_net_change": "ความรู้สึกสุทธิเปลี่ยนไป", "ev_scored": "วิเคราะห์แล้ว",
+    "ev_scale": "มาตราส่วน", "ev_mean": "ค่าเฉลี่ย", "ev_nps": "NPS", "ev_n": "จำนวนคะแนน", "ev_prev": "สัปดาห์ก่อน",
+    "ev_source": "แหล่งข้อมูล", "ev_status": "สถานะ", "ev_read": "แถวที่อ่าน",
     "s_volume": "สัปดาห์นี้มี {n} ข้อความ {change} จากสัปดาห์ก่อน ({prev})",
     "s_volume_first": "สัปดาห์นี้มี {n} ข้อความ สัปดาห์ก่อนไม่มีข้อความให้เปรียบเทียบ",
     "s_up": "{theme} เพิ่มขึ้นมากที่สุด: {n} ข้อความ {change} จากสัปดาห์ก่อน ({prev})",
@@ -255,6 +272,10 @@ class Locale:
             year = d.year + 543 if self.buddhist_era else d.year
             return f"{d.day} {TH_MONTHS[d.month - 1]} {year}"
         return f"{d.day} {EN_MONTHS[d.month - 1]} {d.year}"
+
+    def evidence_name(self, key: str) -> str:
+        """The name of an evidence count (``records`` -> messages), the key itself when unnamed."""
+        return self.words.get(f"ev_{key}", key)
 
     def sentiment(self, label: object) -> str:
         return self.t(label) if label in ("positive", "neutral", "negative") else str(label or DASH)

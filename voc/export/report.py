@@ -93,14 +93,15 @@ class _Report:
             sections += [self.headline(), self.theme_table(), self.where_it_hurts(), self.impact(),
                          self.quotes(), self.trends()]
         sections += [self.quality(), self.method()]
+        title = escape(self.cfg.report_title or self.loc.t("title"))
         sub = self.t("generated_for", week=self.week, start=self.loc.date(s.get("week_start")),
                      end=self.loc.date(s.get("week_end"))) if s else escape(self.week)
         return f"""<!DOCTYPE html>
 <html lang="{self.loc.lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(self.cfg.report_title)} – {escape(self.week)}</title>
+<title>{title} – {escape(self.week)}</title>
 <style>{_CSS}</style></head>
-<body><header><h1>{escape(self.cfg.report_title)}</h1>
+<body><header><h1>{title}</h1>
 <p class="sub">{sub}</p></header>
 <main>{"".join(sections)}</main>{_SCRIPT}</body></html>
 """
@@ -132,7 +133,8 @@ class _Report:
         q = ""
         if x.quote and x.quote.get("text"):
             q = f'<blockquote>{escape(str(x.quote["text"]))}{self._quote_meta(x.quote)}</blockquote>'
-        ev = ", ".join(f"{escape(str(k))} = {escape(_evidence_value(v))}" for k, v in x.evidence.items())
+        ev = ", ".join(f"{escape(self.loc.evidence_name(k))} = {escape(_evidence_value(v))}"
+                       for k, v in x.evidence.items())
         return (f'<li class="s-{escape(x.kind)}" data-kind="{escape(x.kind)}">{escape(x.text)}'
                 f'<div class="ev">{self.t("evidence")}: {ev}</div>{q}</li>')
 
@@ -486,7 +488,8 @@ def _segment_pairs(v: object) -> list[str]:
 
 def _evidence_value(v: object) -> str:
     if isinstance(v, float):
-        return "–" if math.isnan(v) else (f"{v:.1f}" if v != int(v) else str(int(v)))
+        return "–" if math.isnan(v) or math.isinf(v) else (f"{v:.2f}".rstrip("0").rstrip(".") if v != int(v)
+                                                            else str(int(v)))
     if isinstance(v, dict):
         return ", ".join(f"{k}: {_evidence_value(x)}" for k, x in v.items())
     if isinstance(v, list):

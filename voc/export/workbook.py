@@ -70,7 +70,7 @@ def _summary(tables: dict, loc: Locale):
     for s in what_changed(tables, loc):
         q = s.quote or {}
         count = next((v for v in s.evidence.values() if isinstance(v, (int, float)) and not isinstance(v, bool)), None)
-        evidence = "; ".join(f"{k} = {_plain(v)}" for k, v in s.evidence.items())
+        evidence = "; ".join(f"{loc.evidence_name(k)} = {_plain(v)}" for k, v in s.evidence.items())
         rows.append([loc.t("kind_" + s.kind), s.text, count, evidence, q.get("text"), q.get("channel"),
                      _date(q.get("created_date")), q.get("source"), q.get("source_id")])
     return cols, rows, [0] * len(rows)
