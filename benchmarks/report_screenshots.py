@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from voc.export.config import ExportConfig  # noqa: E402
-from voc.export.writers import TABLE_ORDER, write_exports  # noqa: E402
+from voc.export.config import ExportConfig
+from voc.export.writers import TABLE_ORDER, write_exports
 
 
 def main() -> None:

@@ -51,10 +51,10 @@ def test_thai_is_really_thai():
 def test_numbers_never_show_nan_or_inf(lang):
     loc = Locale(lang)
     for v in (float("nan"), float("inf"), None, "x", float("-inf")):
-        for f in (loc.int, loc.pct, loc.signed, loc.signed_pct, loc.num, loc.signed_int):
+        for f in (loc.whole, loc.pct, loc.signed, loc.signed_pct, loc.num, loc.signed_int):
             out = f(v)
             assert "nan" not in out.lower() and "inf" not in out.lower()
-    assert loc.int(12345.4) == "12,345"
+    assert loc.whole(12345.4) == "12,345"
     assert loc.pct(12.46, 1) == "12.5%"
     assert loc.signed_int(-3) == "−3" and loc.signed_pct(17) == "+17%"
 

@@ -9,7 +9,11 @@ from voc.export.config import ExportConfig
 from voc.export.report import quote_link, render_report
 from voc.ingest.config import FileSource
 from voc.insights.config import InsightsConfig
-from voc.insights.synthetic import planted_records, planted_run_log, planted_topic_registry
+from voc.insights.synthetic import (
+    planted_records,
+    planted_run_log,
+    planted_topic_registry,
+)
 from voc.insights.tables import build_weekly_tables
 
 WEEK = "2026-W10"

@@ -22,7 +22,11 @@ import pytest
 from voc.export.config import ExportConfig
 from voc.export.writers import write_exports
 from voc.insights.config import InsightsConfig
-from voc.insights.synthetic import planted_records, planted_run_log, planted_topic_registry
+from voc.insights.synthetic import (
+    planted_records,
+    planted_run_log,
+    planted_topic_registry,
+)
 from voc.insights.tables import build_weekly_tables, topic_history
 
 CHROMIUM = os.environ.get("VOC_CHROMIUM", "/usr/bin/chromium")

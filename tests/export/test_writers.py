@@ -13,7 +13,11 @@ from openpyxl import load_workbook
 from voc.export.config import ExportConfig
 from voc.export.writers import TABLE_ORDER, write_exports
 from voc.insights.config import InsightsConfig
-from voc.insights.synthetic import planted_records, planted_run_log, planted_topic_registry
+from voc.insights.synthetic import (
+    planted_records,
+    planted_run_log,
+    planted_topic_registry,
+)
 from voc.insights.tables import build_weekly_tables, topic_history
 
 WEEK = "2026-W10"

@@ -38,7 +38,8 @@ def _records(rows: list[dict]) -> pd.DataFrame:
             "created_at": week_start(week) + pd.Timedelta(hours=i % 150), "iso_week": week,
             "text": TEXTS[r["topic_id"]][i % len(TEXTS[r["topic_id"]])] + f" #{i}",
             "rating": r.get("rating", np.nan), "segments": json.dumps({"product": r.get("product", "app")}),
-            "metadata": json.dumps({"source_id": f"TCK-{i}"}), "language": "mixed",
+            "metadata": json.dumps({"source_id": f"TCK-{i}", "app_version": r.get("app_version", "5.2")}),
+            "language": "mixed",
             "sentiment": r.get("sentiment", "neutral"), "topic_id": r["topic_id"], "topic_probability": 0.9,
             "duplicate_of": r.get("duplicate_of"),
         })
@@ -81,6 +82,16 @@ def test_theme_by_segment_marks_the_cell_that_stands_out():
     seg2 = theme_breakdown_tables(WEEK, _records(_week_rows()), REGISTRY,
                                   InsightsConfig(segment_fields=["product", "branch"]))["theme_segment_week"]
     assert "product" in set(seg2["segment_field"]) and "branch" not in set(seg2["segment_field"])
+
+
+def test_a_segment_field_is_also_read_from_metadata():
+    rows = [{"topic_id": "T1", "app_version": "5.3", "sentiment": "negative"} for _ in range(20)]
+    rows += [{"topic_id": "T3", "app_version": v} for v, n in (("5.2", 30), ("5.3", 10)) for _ in range(n)]
+    seg = theme_breakdown_tables(WEEK, _records(rows), REGISTRY,
+                                 InsightsConfig(segment_fields=["app_version"]))["theme_segment_week"]
+    av = seg[seg["segment_field"] == "app_version"].set_index(["theme_id", "segment_value"])
+    assert av.loc[("G1", "5.3"), "volume"] == 20 and ("G1", "5.2") not in av.index
+    assert av.loc[("G1", "5.3"), "stands_out"]  # every OTP complaint is on 5.3
 
 
 def test_negative_concentration_stands_out_even_at_an_even_share():

@@ -83,9 +83,9 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
 
     n, prev = _int(s.get("records")), _int(s.get("prev_records"))
     if prev:
-        text = loc.t("s_volume", n=loc.int(n), change=_change(loc, n - prev, prev), prev=loc.int(prev))
+        text = loc.t("s_volume", n=loc.whole(n), change=_change(loc, n - prev, prev), prev=loc.whole(prev))
     else:
-        text = loc.t("s_volume_first", n=loc.int(n))
+        text = loc.t("s_volume_first", n=loc.whole(n))
     out.append(Sentence("volume", text, {"records": n, "prev_records": prev}))
 
     movers = themes[themes["volume"].notna()] if not themes.empty else themes
@@ -110,7 +110,7 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
 
     new = themes[themes["is_new"].astype(bool)] if not themes.empty else themes
     for r in new.to_dict("records"):
-        out.append(Sentence("new", loc.t("s_new", theme=r["theme_label"], n=loc.int(r["volume"])),
+        out.append(Sentence("new", loc.t("s_new", theme=r["theme_label"], n=loc.whole(r["volume"])),
                             {"volume": _int(r["volume"])}, _quote(quotes, r["theme_id"]), r["theme_id"]))
     if new.empty:
         out.append(Sentence("new", loc.t("s_new_none"), {"new_themes": 0}))
@@ -123,9 +123,9 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
         before = trend[:-1]
         if "volume" in signals or not signals:
             usual = sum(before) / len(before) if before else math.nan
-            text = loc.t("s_emerging_volume", theme=r["theme_label"], n=loc.int(r["volume"]),
+            text = loc.t("s_emerging_volume", theme=r["theme_label"], n=loc.whole(r["volume"]),
                          usual=loc.num(usual, 0 if usual >= 10 or math.isnan(usual) else 1))
-            evidence = {"volume": _int(r["volume"]), "usual_per_week": round(usual, 1) if before else None,
+            evidence: dict[str, object] = {"volume": _int(r["volume"]), "usual_per_week": round(usual, 1) if before else None,
                         "weeks": before}
             out.append(Sentence("emerging", text, evidence, _quote(quotes, r["theme_id"]), r["theme_id"]))
         else:
@@ -141,7 +141,7 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
     if scored:
         out.append(Sentence("sentiment", loc.t(
             "s_sentiment", net=loc.signed(s.get("net_sentiment")), change=loc.signed(s.get("net_change")),
-            pos=loc.pct(s.get("pct_positive")), neg=loc.pct(s.get("pct_negative")), n=loc.int(scored)),
+            pos=loc.pct(s.get("pct_positive")), neg=loc.pct(s.get("pct_negative")), n=loc.whole(scored)),
             {"net_sentiment": number(s.get("net_sentiment")), "net_change": number(s.get("net_change")),
              "scored": scored}))
     for r in ratings_by_scale(tables):
@@ -149,11 +149,11 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
         has_prev = not math.isnan(number(r.get("prev")))
         if "nps" in r:
             key = "s_rating_nps" if has_prev else "s_rating_nps_first"
-            text = loc.t(key, scale=scale, nps=loc.signed(r["nps"], 0), n=loc.int(r["n"]),
+            text = loc.t(key, scale=scale, nps=loc.signed(r["nps"], 0), n=loc.whole(r["n"]),
                          prev=loc.signed(r.get("prev"), 0))
         else:
             key = "s_rating_mean" if has_prev else "s_rating_mean_first"
-            text = loc.t(key, scale=scale, mean=loc.num(r["mean"], 2), n=loc.int(r["n"]), prev=loc.num(r.get("prev"), 2))
+            text = loc.t(key, scale=scale, mean=loc.num(r["mean"], 2), n=loc.whole(r["n"]), prev=loc.num(r.get("prev"), 2))
         out.append(Sentence("rating", text, dict(r)))
 
     models = _frame(tables, "sentiment_model_week")
@@ -166,8 +166,8 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
 
 def _theme_sentence(loc: Locale, kind: str, key: str, r: pd.Series, quotes: pd.DataFrame) -> Sentence:
     vol, prev = _int(r["volume"]), _int(r["prev_volume"])
-    text = loc.t(key, theme=r["theme_label"], n=loc.int(vol), change=_change(loc, vol - prev, prev),
-                 prev=loc.int(prev))
+    text = loc.t(key, theme=r["theme_label"], n=loc.whole(vol), change=_change(loc, vol - prev, prev),
+                 prev=loc.whole(prev))
     return Sentence(kind, text, {"volume": vol, "prev_volume": prev, "change_abs": vol - prev},
                     _quote(quotes, r["theme_id"], negative=kind == "up"), str(r["theme_id"]))
 
@@ -209,7 +209,7 @@ def _frame(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
 
 def _int(v: object) -> int:
     f = number(v)
-    return 0 if math.isnan(f) else int(round(f))
+    return 0 if math.isnan(f) else round(f)
 
 
 def _missing(v: object) -> bool:

@@ -234,16 +234,16 @@ class Locale:
     def count(self, key: str, n: int, **values: object) -> str:
         """``key`` for ``n`` things: the ``key_one`` form when ``n`` is 1 and the catalogue has one."""
         one = f"{key}_one"
-        return self.t(one if n == 1 and one in self.words else key, n=self.int(n), **values)
+        return self.t(one if n == 1 and one in self.words else key, n=self.whole(n), **values)
 
     # -- numbers -------------------------------------------------------------------------
-    def int(self, v: object) -> str:
+    def whole(self, v: object) -> str:
         f = number(v)
-        return DASH if math.isnan(f) or math.isinf(f) else f"{int(round(f)):,}"
+        return DASH if math.isnan(f) or math.isinf(f) else f"{round(f):,}"
 
     def signed_int(self, v: object) -> str:
         f = number(v)
-        return DASH if math.isnan(f) or math.isinf(f) else f"{int(round(f)):+,}".replace("-", "−")
+        return DASH if math.isnan(f) or math.isinf(f) else f"{round(f):+,}".replace("-", "−")
 
     def num(self, v: object, digits: int = 1) -> str:
         f = number(v)

@@ -116,7 +116,7 @@ class _Report:
         if status == "empty":
             out.append(f'<div class="banner warn">{self.t("empty")}</div>')
         elif status == "low":
-            out.append(f'<div class="banner warn">{self.t("low", n=self.loc.int(s.get("records")))}</div>')
+            out.append(f'<div class="banner warn">{self.t("low", n=self.loc.whole(s.get("records")))}</div>')
         if status != "empty" and number(s.get("baseline_weeks")) < 1:
             out.append(f'<div class="banner info">{self.t("no_history")}</div>')
         return "".join(out)
@@ -159,9 +159,9 @@ class _Report:
         rating_lines = "<br>".join(
             escape(f'{r["scale"] or loc.t("all_sources")}: '
                    + (f'NPS {loc.signed(r["nps"], 0)}' if "nps" in r else loc.num(r.get("mean"), 2))
-                   + f' (n = {loc.int(r["n"])})') for r in ratings) or "–"
+                   + f' (n = {loc.whole(r["n"])})') for r in ratings) or "–"
         tiles = [
-            (self.t("records"), loc.int(s.get("records")), f'{escape(records_change)} {self.t("vs_prev")}'),
+            (self.t("records"), loc.whole(s.get("records")), f'{escape(records_change)} {self.t("vs_prev")}'),
             (self.t("net"), escape(loc.signed(s.get("net_sentiment"))),
              f'{escape(loc.signed(s.get("net_change")))} {self.t("vs_prev")}'),
             (self.t("rating"), f'<span class="small">{rating_lines}</span>', ""),
@@ -198,7 +198,7 @@ class _Report:
                 tr["signals"] = signals.get(tid, "")
                 tb = "".join(f' <span class="badge {k}">{self.t(k)}</span>' for k in theme_badges(tr))
                 sub.append(f'<tr data-topic="{escape(tid)}"><td>{escape(_label(tr.get("topic_label"), loc))}{tb}</td>'
-                           f'<td class="r">{loc.int(tr["volume"])}</td>'
+                           f'<td class="r">{loc.whole(tr["volume"])}</td>'
                            f'<td class="r">{escape(self._change(tr))}</td>'
                            f'<td class="r">{loc.pct(tr.get("pct_negative"))}</td>'
                            f'<td class="terms">{escape(str(tr.get("top_terms") or ""))}</td></tr>')
@@ -213,7 +213,7 @@ class _Report:
             rows.append(
                 f'<tr class="theme" data-theme="{escape(str(r["theme_id"]))}" data-badges="{" ".join(theme_badges(r))}">'
                 f'<td><b>{escape(_label(r["theme_label"], loc))}</b>{badges}{folded}</td>'
-                f'<td class="r" data-col="volume">{loc.int(r["volume"])}</td>'
+                f'<td class="r" data-col="volume">{loc.whole(r["volume"])}</td>'
                 f'<td class="r">{loc.pct(r["share_pct"])}</td>'
                 f'<td class="r" data-col="change">{escape(self._change(r))}</td>'
                 f'<td>{svg.sentiment_bar(math.nan, math.nan, math.nan) if math.isnan(number(r.get("pct_negative"))) else self._neg_bar(r)}'
@@ -260,14 +260,14 @@ class _Report:
                     why = [loc.t("reason_" + x) for x in str(c["reason"]).split(",") if x]
                     cls = "r out" if c["stands_out"] else "r"
                     title = f' title="{escape("; ".join(why))}"' if why else ""
-                    tds.append(f'<td class="{cls}"{title}>{loc.int(c["volume"])}'
+                    tds.append(f'<td class="{cls}"{title}>{loc.whole(c["volume"])}'
                                f'<br><small>{escape(loc.pct(c["pct_negative"]))} {self.t("negative")}</small></td>')
                 body.append(f'<tr><td>{escape(_label(labels.get(tid, tid), loc))}</td>{"".join(tds)}</tr>')
             header = "".join(f"<th class=\"r\">{escape(str(v))}</th>" for v in values)
             blocks.append(f'<h3>{escape(_field_name(str(field), loc))}</h3><div class="scroll"><table class="grid">'
                           f'<thead><tr><th>{self.t("theme")}</th>{header}</tr></thead>'
                           f'<tbody>{"".join(body)}</tbody></table></div>')
-        rule = self.t("segment_rule", lift=loc.num(LIFT, 1), points=loc.int(NEGATIVE_POINTS), min=MIN_CELL,
+        rule = self.t("segment_rule", lift=loc.num(LIFT, 1), points=loc.whole(NEGATIVE_POINTS), min=MIN_CELL,
                       p=P_LIMIT)
         return head + f'<p class="note">{rule}</p>{"".join(blocks)}</section>'
 
@@ -281,8 +281,8 @@ class _Report:
                   for r in imp.to_dict("records")]
         chart = svg.impact_scatter(points, loc.t("volume"), loc.t("rating_effect"))
         rows = "".join(
-            f'<tr><td class="r">{loc.int(r["priority"])}</td><td>{escape(_label(r["theme_label"], loc))}</td>'
-            f'<td class="r">{loc.int(r["volume"])}</td>'
+            f'<tr><td class="r">{loc.whole(r["priority"])}</td><td>{escape(_label(r["theme_label"], loc))}</td>'
+            f'<td class="r">{loc.whole(r["volume"])}</td>'
             f'<td class="r">{escape(loc.signed(r["rating_effect"], 2))}'
             + (f' <small>[{escape(loc.num(r["ci_low"], 2))}, {escape(loc.num(r["ci_high"], 2))}]</small>'
                if not math.isnan(number(r["ci_low"])) else "")
@@ -359,9 +359,9 @@ class _Report:
         rows = "".join(
             f'<tr class="{"bad" if r["status"] != "ok" else ""}"><td class="nw">{escape(str(r["source"]))}</td>'
             f'<td class="nw">{self.t("status_" + str(r["status"])) if r["status"] in ("ok", "failed", "partial") else escape(str(r["status"]))}</td>'
-            f'<td class="r">{loc.int(r["read"])}</td>'
-            f'<td class="r">{loc.int(r["accepted"])}</td><td class="r">{loc.int(r["duplicates"])}</td>'
-            f'<td class="r">{loc.int(r["quarantined"])}</td><td class="r">{loc.int(r["counted"])}</td>'
+            f'<td class="r">{loc.whole(r["read"])}</td>'
+            f'<td class="r">{loc.whole(r["accepted"])}</td><td class="r">{loc.whole(r["duplicates"])}</td>'
+            f'<td class="r">{loc.whole(r["quarantined"])}</td><td class="r">{loc.whole(r["counted"])}</td>'
             f'<td>{escape(_breakdown_text(r["languages"]))}</td><td>{escape(str(r.get("error") or ""))}</td></tr>'
             for r in dq.to_dict("records")
         )
@@ -376,7 +376,7 @@ class _Report:
         return (
             f'<section class="method"><h2>{self.t("method")}</h2><ul>'
             f'<li>{self.t("method_counts")}</li>'
-            f'<li>{self.t("method_emerging", baseline=self.loc.int(s.get("baseline_weeks")), min=self.loc.int(s.get("min_volume")))}</li>'
+            f'<li>{self.t("method_emerging", baseline=self.loc.whole(s.get("baseline_weeks")), min=self.loc.whole(s.get("min_volume")))}</li>'
             f'<li>{self.t("impact_note")}</li>'
             f'<li>{self.t("method_privacy")}</li></ul></section>'
         )

@@ -111,8 +111,9 @@ def _themes(week: str, tables: dict, loc: Locale):
 
 def _theme_like_row(loc: Locale, level: str, rid: str, name: str, r: dict, effect: object, badges: list[str],
                     trend_weeks: list[str], terms: object) -> list:
-    trend = [int(v) for v in _json_list(r.get("trend"))]
-    trend = [None] * (len(trend_weeks) - len(trend)) + trend[-len(trend_weeks):] if trend_weeks else []
+    counts = [int(v) for v in _json_list(r.get("trend"))]
+    trend: list[int | None] = ([None] * (len(trend_weeks) - len(counts)) + list(counts[-len(trend_weeks):])
+                               if trend_weeks else [])
     why = ", ".join(loc.t(b) for b in badges)
     return [loc.t(level), rid, name, _num(r.get("volume")), _frac(r.get("share_pct")), _num(r.get("prev_volume")),
             _num(r.get("change_abs")), _frac(r.get("change_pct")), _frac(r.get("pct_negative")),

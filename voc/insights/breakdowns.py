@@ -75,11 +75,11 @@ class ThemeLookup:
                              if isinstance(r.get("theme_id"), str) and isinstance(r.get("theme_label"), str)}
 
     def resolve(self, tid: object) -> str:
-        tid, seen = str(tid), set()
-        while tid in self.rows and isinstance(self.rows[tid].get("merged_into"), str) and tid not in seen:
-            seen.add(tid)
-            tid = self.rows[tid]["merged_into"]
-        return tid
+        current, seen = str(tid), set()
+        while current in self.rows and isinstance(self.rows[current].get("merged_into"), str) and current not in seen:
+            seen.add(current)
+            current = str(self.rows[current]["merged_into"])
+        return current
 
     def theme_of(self, tid: str) -> str:
         if tid == OUTLIER_TOPIC_ID:

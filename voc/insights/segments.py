@@ -45,12 +45,15 @@ def theme_segment_table(week: str, cur: pd.DataFrame, config: InsightsConfig) ->
     Args:
         week: The report week.
         cur: The week's counted records with ``theme_id``, ``theme_label``, ``sentiment``,
-            ``channel``, ``language`` and ``segments`` (JSON).
+            ``channel``, ``language``, ``segments`` and ``metadata`` (JSON; a configured field is
+            read from ``segments``, else from ``metadata``).
         config: The ``insights`` section (``segment_fields``).
     """
     if cur.empty:
         return pd.DataFrame(columns=COLUMNS)
-    segs = [_segments(v) for v in cur["segments"]]
+    # a configured field is read from the record's segments, else its metadata (app_version is often there)
+    meta = cur["metadata"] if "metadata" in cur else pd.Series([None] * len(cur), index=cur.index)
+    segs = [{**_segments(m), **_segments(v)} for v, m in zip(cur["segments"], meta)]
     total = len(cur)
     negative = (cur["sentiment"] == "negative").to_numpy()
     scored = cur["sentiment"].isin(["positive", "neutral", "negative"]).to_numpy()
