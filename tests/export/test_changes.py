@@ -91,14 +91,19 @@ def test_failed_source_model_and_rating_are_said(tables):
 
 def test_a_per_scale_rating_table_is_read_when_present(tables):
     t = dict(tables)
-    t["rating_scale_week"] = pd.DataFrame([
-        {"scale": "stars 1-5", "mean_rating": 3.9, "rated": 40, "prev_mean_rating": 4.1, "nps": None},
-        {"scale": "NPS 0-10", "mean_rating": None, "rated": 25, "nps": -12.0, "prev_nps": 4.0},
+    t["rating_week"] = pd.DataFrame([  # the per-scale table's columns (never one mean across scales)
+        {"rating_scale": "stars_1_5", "sources": "app_store", "rated": 40, "mean_rating": 3.9, "nps": None,
+         "prev_mean_rating": 4.1, "prev_nps": None},
+        {"rating_scale": "nps_0_10", "sources": "survey", "rated": 25, "mean_rating": None, "nps": -12.0,
+         "prev_mean_rating": None, "prev_nps": 4.0},
     ])
-    assert [r["scale"] for r in ratings_by_scale(t)] == ["stars 1-5", "NPS 0-10"]
+    assert [r["scale"] for r in ratings_by_scale(t)] == ["stars_1_5", "nps_0_10"]
     texts = [x.text for x in what_changed(t, Locale("en")) if x.kind == "rating"]
-    assert texts == ["stars 1-5: mean rating 3.90 from 40 ratings (4.10 last week).",
-                     "NPS 0-10: NPS −12 from 25 answers (+4 last week)."]
+    assert texts == ["Stars 1–5 (app_store): mean rating 3.90 from 40 ratings (4.10 last week).",
+                     "NPS 0–10 (survey): NPS −12 from 25 answers (+4 last week)."]
+    page = render_report(WEEK, t, ExportConfig())
+    assert "Stars 1–5: 3.90 (n = 40)" in page and "NPS 0–10: NPS −12 (n = 25)" in page
+    assert "All rated sources" not in page
 
 
 def test_thai_sentences_are_thai(tables):

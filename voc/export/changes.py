@@ -36,17 +36,19 @@ class Sentence:
 
 
 def ratings_by_scale(tables: dict[str, pd.DataFrame]) -> list[dict]:
-    """This week's rating per scale: ``{scale, mean | nps, n, prev}`` (a per-scale table where one exists).
+    """This week's rating per scale: ``{scale, mean | nps, n, prev, sources}``; never one mean across scales.
 
-    A ``rating_scale_week`` table (``scale``, ``mean_rating`` or ``nps``, ``rated``, ``prev_mean_rating`` /
-    ``prev_nps``) is read when the insights build one; otherwise the summary's one mean, labelled as
-    all rated sources.
+    Read from the per-scale table (``rating_week``: ``rating_scale``, ``rated``, ``mean_rating`` or ``nps``,
+    ``prev_mean_rating`` / ``prev_nps``, ``sources``) when the insights build one; otherwise the summary's
+    one mean, labelled as all rated sources.
     """
-    table = tables.get("rating_scale_week")
-    if table is not None and not table.empty and "scale" in table:
+    table = tables.get("rating_week")
+    if table is not None and not table.empty:
+        scale_col = "rating_scale" if "rating_scale" in table else "scale"
         out = []
         for r in table.to_dict("records"):
-            entry: dict[str, object] = {"scale": str(r["scale"]), "n": int(number(r.get("rated")) or 0)}
+            entry: dict[str, object] = {"scale": str(r.get(scale_col) or "unknown"), "n": _int(r.get("rated")),
+                                        "sources": r.get("sources") or None}
             if not math.isnan(number(r.get("nps"))):
                 entry.update(nps=number(r["nps"]), prev=number(r.get("prev_nps")))
             else:
@@ -58,6 +60,19 @@ def ratings_by_scale(tables: dict[str, pd.DataFrame]) -> list[dict]:
     if math.isnan(n) or n <= 0:
         return []
     return [{"scale": None, "mean": number(s.get("mean_rating")), "n": int(n), "prev": math.nan}]
+
+
+def scale_name(scale: object, loc: Locale) -> str:
+    """A rating scale in words: ``stars_1_5`` -> "Stars 1–5"; ``custom_0_100`` -> "Rating 0–100"."""
+    if scale in (None, ""):
+        return loc.t("all_sources")
+    text = str(scale)
+    parts = text.split("_")
+    if len(parts) >= 3 and parts[-2].lstrip("-").replace(".", "").isdigit() and parts[-1].replace(".", "").isdigit():
+        kind = "_".join(parts[:-2])
+        words = loc.words.get(f"scale_{kind}", loc.t("scale_custom"))
+        return f"{words} {parts[-2]}–{parts[-1]}"
+    return text
 
 
 def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]:
@@ -145,7 +160,7 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
             {"net_sentiment": number(s.get("net_sentiment")), "net_change": number(s.get("net_change")),
              "scored": scored}))
     for r in ratings_by_scale(tables):
-        scale = r["scale"] or loc.t("all_sources")
+        scale = scale_name(r["scale"], loc) + (f" ({r['sources']})" if r.get("sources") else "")
         has_prev = not math.isnan(number(r.get("prev")))
         if "nps" in r:
             key = "s_rating_nps" if has_prev else "s_rating_nps_first"

@@ -62,7 +62,7 @@ EN: dict[str, str] = {
     "ev_emerging_themes": "emerging themes", "ev_usual_per_week": "usual per week", "ev_weeks": "earlier weeks",
     "ev_net_sentiment": "net sentiment", "ev_net_change": "net change", "ev_scored": "scored",
     "ev_scale": "scale", "ev_mean": "mean", "ev_nps": "NPS", "ev_n": "ratings", "ev_prev": "last week",
-    "ev_source": "source", "ev_status": "status", "ev_read": "rows read",
+    "ev_source": "source", "ev_status": "status", "ev_read": "rows read", "ev_sources": "sources",
     # sentences
     "s_volume": "{n} messages this week, {change} on last week ({prev}).",
     "s_volume_first": "{n} messages this week; no messages last week to compare with.",
@@ -84,6 +84,7 @@ EN: dict[str, str] = {
     "s_source_partial": "Source {source} loaded only in part ({error}).",
     "s_model": "Sentiment was scored by {model}.",
     "all_sources": "All rated sources",
+    "scale_stars": "Stars", "scale_csat": "CSAT", "scale_nps": "NPS", "scale_custom": "Rating",
     # workbook
     "sheet_summary": "Summary", "sheet_themes": "Themes", "sheet_segments": "Where it hurts",
     "sheet_impact": "Impact", "sheet_quotes": "Quotes", "sheet_emerging": "Emerging topics",
@@ -161,7 +162,7 @@ TH: dict[str, str] = {
     "ev_emerging_themes": "ธีมที่กำลังเพิ่มขึ้น", "ev_usual_per_week": "ปกติต่อสัปดาห์", "ev_weeks": "สัปดาห์ก่อนหน้า",
     "ev_net_sentiment": "ความรู้สึกสุทธิ", "ev_net_change": "ความรู้สึกสุทธิเปลี่ยนไป", "ev_scored": "วิเคราะห์แล้ว",
     "ev_scale": "มาตราส่วน", "ev_mean": "ค่าเฉลี่ย", "ev_nps": "NPS", "ev_n": "จำนวนคะแนน", "ev_prev": "สัปดาห์ก่อน",
-    "ev_source": "แหล่งข้อมูล", "ev_status": "สถานะ", "ev_read": "แถวที่อ่าน",
+    "ev_source": "แหล่งข้อมูล", "ev_status": "สถานะ", "ev_read": "แถวที่อ่าน", "ev_sources": "แหล่งข้อมูล",
     "s_volume": "สัปดาห์นี้มี {n} ข้อความ {change} จากสัปดาห์ก่อน ({prev})",
     "s_volume_first": "สัปดาห์นี้มี {n} ข้อความ สัปดาห์ก่อนไม่มีข้อความให้เปรียบเทียบ",
     "s_up": "{theme} เพิ่มขึ้นมากที่สุด: {n} ข้อความ {change} จากสัปดาห์ก่อน ({prev})",
@@ -182,6 +183,7 @@ TH: dict[str, str] = {
     "s_source_partial": "แหล่งข้อมูล {source} โหลดได้เพียงบางส่วน ({error})",
     "s_model": "วิเคราะห์ความรู้สึกด้วยโมเดล {model}",
     "all_sources": "ทุกแหล่งที่มีคะแนน",
+    "scale_stars": "ดาว", "scale_csat": "CSAT", "scale_nps": "NPS", "scale_custom": "คะแนน",
     "sheet_summary": "สรุป", "sheet_themes": "ธีม", "sheet_segments": "จุดที่มีปัญหา",
     "sheet_impact": "ผลกระทบ", "sheet_quotes": "ตัวอย่างข้อความ", "sheet_emerging": "หัวข้อที่เพิ่มขึ้น",
     "sheet_sentiment": "ความรู้สึก", "sheet_quality": "คุณภาพข้อมูล",

@@ -17,7 +17,7 @@ from urllib.parse import quote as url_quote
 import pandas as pd
 
 from voc.export import svg
-from voc.export.changes import Sentence, ratings_by_scale, what_changed
+from voc.export.changes import Sentence, ratings_by_scale, scale_name, what_changed
 from voc.export.config import ExportConfig
 from voc.export.i18n import Locale, number
 from voc.insights.segments import LIFT, MIN_CELL, NEGATIVE_POINTS, P_LIMIT
@@ -157,7 +157,7 @@ class _Report:
             if not math.isnan(number(s.get("change_pct"))) else loc.signed_int(s.get("change_abs"))
         ratings = ratings_by_scale(self.tables)
         rating_lines = "<br>".join(
-            escape(f'{r["scale"] or loc.t("all_sources")}: '
+            escape(f'{scale_name(r["scale"], loc)}: '
                    + (f'NPS {loc.signed(r["nps"], 0)}' if "nps" in r else loc.num(r.get("mean"), 2))
                    + f' (n = {loc.whole(r["n"])})') for r in ratings) or "–"
         tiles = [

@@ -130,7 +130,7 @@ def _no_formulas(ws) -> None:
 
 
 def _number_format(col: str) -> str | None:
-    if col.endswith("p_value") or col.endswith("q_value"):
+    if col.endswith(("p_value", "q_value")):
         return "0.0000"
     if col.startswith("pct_") or col.endswith("_pct") or "net_" in col or col == "net_sentiment":
         return "0.0"

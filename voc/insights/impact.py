@@ -37,8 +37,10 @@ def theme_impact_table(week: str, counted: pd.DataFrame, config: InsightsConfig)
         return pd.DataFrame(columns=COLUMNS)
     window = [shift_week(week, -k) for k in range(config.driver_weeks)]
     rated = counted[counted["iso_week"].isin(window) & counted["rating"].notna()]
-    drivers = rating_drivers(pd.DataFrame({"source": rated["source"], "topic_id": rated["theme_id"],
-                                           "rating": rated["rating"]}),
+    frame = pd.DataFrame({"source": rated["source"], "topic_id": rated["theme_id"], "rating": rated["rating"]})
+    if "rating_scale" in rated:  # drivers that know scales compare within one scale and source
+        frame["rating_scale"] = rated["rating_scale"]
+    drivers = rating_drivers(frame,
                              config.confidence, config.driver_min_records)
     # the source where the theme has the most rated records speaks for it
     best = (drivers.sort_values(["topic_id", "rated_with", "source"], ascending=[True, False, True])
