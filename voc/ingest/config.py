@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from voc.schema import CHANNELS
 
@@ -94,7 +102,7 @@ class SqlSource(_SourceBase):
     columns: ColumnMap
 
     @model_validator(mode="after")
-    def _one_url_source(self) -> "SqlSource":
+    def _one_url_source(self) -> SqlSource:
         if bool(self.url_env) == bool(self.url_secret):
             raise ValueError("give exactly one of url_env (an environment variable) or url_secret (a Prefect Secret block)")
         return self
@@ -139,11 +147,7 @@ def _source_kind(v) -> str:
 
 
 Source = Annotated[
-    Union[
-        Annotated[FileSource, Tag("file")],
-        Annotated[SqlSource, Tag("sql")],
-        Annotated[TranscriptSource, Tag("transcript")],
-    ],
+    Annotated[FileSource, Tag("file")] | Annotated[SqlSource, Tag("sql")] | Annotated[TranscriptSource, Tag("transcript")],
     Discriminator(_source_kind),
 ]
 
