@@ -12,18 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from voc.demo.themes import (
-    AGENT_LINES,
-    AREAS,
-    AREAS_EN,
-    BRANCHES,
-    CLOSERS,
-    CONTEXTS,
-    NOTE_ACTIONS,
-    NOTE_TEMPLATES,
-    OPENERS,
-    PHONES,
-    THEME_PRODUCT,
-    THEMES,
+    AGENT_LINES, AREAS, AREAS_EN, BRANCHES, CLOSERS, CONTEXTS, NOTE_ACTIONS, NOTE_TEMPLATES, OPENERS, PHONES,
+    THEME_PRODUCT, THEMES,
 )
 from voc.weeks import shift_week, week_start
 

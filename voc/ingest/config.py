@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    Tag,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from voc.schema import CHANNELS
 
@@ -102,7 +94,7 @@ class SqlSource(_SourceBase):
     columns: ColumnMap
 
     @model_validator(mode="after")
-    def _one_url_source(self) -> SqlSource:
+    def _one_url_source(self) -> "SqlSource":
         if bool(self.url_env) == bool(self.url_secret):
             raise ValueError("give exactly one of url_env (an environment variable) or url_secret (a Prefect Secret block)")
         return self
@@ -147,7 +139,11 @@ def _source_kind(v) -> str:
 
 
 Source = Annotated[
-    Annotated[FileSource, Tag("file")] | Annotated[SqlSource, Tag("sql")] | Annotated[TranscriptSource, Tag("transcript")],
+    Union[
+        Annotated[FileSource, Tag("file")],
+        Annotated[SqlSource, Tag("sql")],
+        Annotated[TranscriptSource, Tag("transcript")],
+    ],
     Discriminator(_source_kind),
 ]
 
