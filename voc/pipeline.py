@@ -320,7 +320,8 @@ def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id:
             store.replace_week(name, week, df)
     out_dir = config.exports_path / week
     history = topic_history(week, records, topics, config.insights)
-    paths = write_exports(week, tables, out_dir, config.export, history=history)
+    links = {s.name: s.link_template for s in config.sources if s.link_template}
+    paths = write_exports(week, tables, out_dir, config.export, history=history, links=links)
     if "html" in config.export.formats:  # exports/index.html and every report's previous/next links
         from voc.export.history import write_history
 

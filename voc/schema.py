@@ -108,6 +108,74 @@ TOPIC_WINDOW_COLUMNS: dict[str, str] = {
 """How a week's topic fit sees the trailing weeks' records: the baseline of its trends and emerging
 tests, the same whether or not those weeks were run before (and whatever their own runs assigned)."""
 
+THEME_SEGMENT_WEEK_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "theme_id": "VARCHAR",
+    "theme_label": "VARCHAR",
+    "segment_field": "VARCHAR",  # channel, language, or a configured segment field
+    "segment_value": "VARCHAR",  # or (none)
+    "volume": "BIGINT",  # the theme's records in the segment value
+    "segment_volume": "BIGINT",  # all records of the segment value
+    "theme_volume": "BIGINT",  # the theme's records overall
+    "share_pct": "DOUBLE",  # volume / segment_volume
+    "theme_share_pct": "DOUBLE",  # theme_volume / the week's records
+    "scored": "BIGINT",
+    "pct_negative": "DOUBLE",
+    "theme_pct_negative": "DOUBLE",
+    "stands_out": "BOOLEAN",
+    "reason": "VARCHAR",  # comma-joined: volume, negative
+}
+"""Theme x segment (``voc.insights.segments``): the cells that stand out marked, the rule in its docstring."""
+
+THEME_IMPACT_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "theme_id": "VARCHAR",
+    "theme_label": "VARCHAR",
+    "volume": "BIGINT",
+    "share_pct": "DOUBLE",
+    "prev_volume": "BIGINT",
+    "pct_negative": "DOUBLE",
+    "prev_pct_negative": "DOUBLE",
+    "negative_change": "DOUBLE",  # points
+    "rating_source": "VARCHAR",  # the source the rating figures are from (scales are not mixed)
+    "rated_with": "BIGINT",
+    "mean_with": "DOUBLE",
+    "mean_without": "DOUBLE",
+    "rating_effect": "DOUBLE",
+    "ci_low": "DOUBLE",
+    "ci_high": "DOUBLE",
+    "impact": "DOUBLE",  # rating points the source's mean loses (or gains) through the theme
+    "direction": "VARCHAR",  # pulls down | lifts | unclear | '' (too few rated records)
+    "priority": "BIGINT",  # 1 = fix first
+}
+"""Impact against volume per theme (``voc.insights.impact``)."""
+
+QUOTE_WEEK_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "theme_id": "VARCHAR",
+    "theme_label": "VARCHAR",
+    "topic_id": "VARCHAR",
+    "topic_label": "VARCHAR",
+    "rank": "BIGINT",  # 1 = the topic's clearest quote
+    "record_id": "VARCHAR",
+    "source": "VARCHAR",
+    "source_id": "VARCHAR",  # the id the source knows the message by (metadata.source_id)
+    "channel": "VARCHAR",
+    "created_date": "VARCHAR",  # ISO date
+    "language": "VARCHAR",
+    "sentiment": "VARCHAR",
+    "segments": "VARCHAR",  # JSON object
+    "text": "VARCHAR",  # redacted
+}
+"""Quotes per topic with where they came from (``voc.insights.evidence``)."""
+
+SENTIMENT_MODEL_WEEK_COLUMNS: dict[str, str] = {
+    "iso_week": "VARCHAR",
+    "sentiment_model": "VARCHAR",  # name@version, as stored per record
+    "records": "BIGINT",  # counted records of the week it scored
+}
+"""Which sentiment model scored the week's records (the report names it)."""
+
 QUARANTINE_COLUMNS: dict[str, str] = {
     "run_id": "VARCHAR",
     "source": "VARCHAR",
@@ -396,6 +464,12 @@ TABLES: dict[str, Table] = {
             "iso_week",
         ),
         Table("theme_week", "weekly", THEME_WEEK_COLUMNS, ("iso_week", "theme_id"), "iso_week"),
+        Table("theme_segment_week", "weekly", THEME_SEGMENT_WEEK_COLUMNS,
+              ("iso_week", "theme_id", "segment_field", "segment_value"), "iso_week"),
+        Table("theme_impact", "weekly", THEME_IMPACT_COLUMNS, ("iso_week", "theme_id"), "iso_week"),
+        Table("quote_week", "weekly", QUOTE_WEEK_COLUMNS, ("iso_week", "topic_id", "rank"), "iso_week"),
+        Table("sentiment_model_week", "weekly", SENTIMENT_MODEL_WEEK_COLUMNS, ("iso_week", "sentiment_model"),
+              "iso_week"),
         Table("emerging_topics", "weekly", EMERGING_TOPICS_COLUMNS, ("iso_week", "topic_id"), "iso_week"),
         Table("drivers", "weekly", DRIVERS_COLUMNS, ("iso_week", "source", "topic_id"), "iso_week"),
         Table("rating_week", "weekly", RATING_WEEK_COLUMNS, ("iso_week", "rating_scale"), "iso_week"),

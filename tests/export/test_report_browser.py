@@ -22,7 +22,11 @@ import pytest
 from voc.export.config import ExportConfig
 from voc.export.writers import write_exports
 from voc.insights.config import InsightsConfig
-from voc.insights.synthetic import planted_records, planted_run_log, planted_topic_registry
+from voc.insights.synthetic import (
+    planted_records,
+    planted_run_log,
+    planted_topic_registry,
+)
 from voc.insights.tables import build_weekly_tables, topic_history
 
 CHROMIUM = os.environ.get("VOC_CHROMIUM", "/usr/bin/chromium")
@@ -150,15 +154,24 @@ def page(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("exports") / WEEK
+def week_tables():
     records = planted_records(WEEK, seed=0)
     registry = planted_topic_registry(WEEK)
     cfg = InsightsConfig(segment_fields=["product"])
     tables = build_weekly_tables(WEEK, records, registry, planted_run_log(WEEK, records, failed=("line_oa",)), cfg)
-    write_exports(WEEK, tables, out, ExportConfig(formats=["html"]),
-                  history=topic_history(WEEK, records, registry, cfg))
-    return out / "report.html"
+    return tables, topic_history(WEEK, records, registry, cfg)
+
+
+def _write(week_tables, folder: Path, lang: str) -> Path:
+    tables, history = week_tables
+    write_exports(WEEK, tables, folder, ExportConfig(formats=["html"], report_language=lang), history=history,
+                  links={"app_store": "https://crm.example/tickets/{id}"})
+    return folder / "report.html"
+
+
+@pytest.fixture(scope="module", params=["en", "th"])
+def report(request, week_tables, tmp_path_factory) -> Path:
+    return _write(week_tables, tmp_path_factory.mktemp(f"exports-{request.param}") / WEEK, request.param)
 
 
 def test_report_loads_cleanly_and_renders_thai(page, report, tmp_path):
@@ -175,11 +188,14 @@ def test_report_loads_cleanly_and_renders_thai(page, report, tmp_path):
     assert len(thai_nodes) > 10
     assert any("ส่งของช้า" in t for t in thai_nodes)  # a Thai topic label, as text, not tofu-escaped
     assert page.evaluate("document.querySelectorAll('svg text').length") > 10  # charts drew labels
+    # the summary is the first section, and says what changed in sentences
+    assert page.evaluate("document.querySelector('main section').id") == "summary"
+    assert page.evaluate("document.querySelectorAll('#summary li').length") >= 5
 
     installed = thai_font_families()
     assert installed, "no Thai-capable font installed (fc-list :lang=th is empty)"
-    # The font Chromium actually used for a Thai heading and a Thai chart label covers Thai.
-    for selector in (".card h3", "svg .t"):
+    # The font Chromium actually used for a Thai theme name and a Thai chart label covers Thai.
+    for selector in ('tr[data-theme="t001"] b', "svg .t"):
         used = page.fonts_of(selector)
         assert set(used) & installed, f"{selector} drawn with {used}, none of them covers Thai"
 
@@ -188,7 +204,38 @@ def test_report_loads_cleanly_and_renders_thai(page, report, tmp_path):
     page.screenshot(shot)
     assert shot.stat().st_size > 20_000
     if os.environ.get("VOC_SCREENSHOT_DIR"):  # keep it for a person to look at
-        shutil.copy(shot, Path(os.environ["VOC_SCREENSHOT_DIR"]) / "report.png")
+        shutil.copy(shot, Path(os.environ["VOC_SCREENSHOT_DIR"]) / f"report-{report.parent.parent.name}.png")
+
+
+def test_the_quote_filter_changes_what_is_visible(page, report):
+    page.open(report.as_uri())
+    visible = "document.querySelectorAll('#quotes .quote:not([hidden])').length"
+    total = page.evaluate("document.querySelectorAll('#quotes .quote').length")
+    assert total > 5 and page.evaluate(visible) == total
+    assert page.evaluate("document.getElementById('qf-count').textContent") == str(total)
+    chat = page.evaluate("document.querySelectorAll('#quotes .quote[data-channel=\"chat\"]').length")
+    assert 0 < chat < total
+    page.evaluate("(() => { const s = document.getElementById('qf-channel'); s.value = 'chat';"
+                  " s.dispatchEvent(new Event('change')); })()")
+    assert page.evaluate(visible) == chat
+    assert page.evaluate("[...document.querySelectorAll('#quotes .quote:not([hidden])')]"
+                         ".every(q => q.dataset.channel === 'chat')")
+    assert page.evaluate("document.getElementById('qf-count').textContent") == str(chat)
+    page.evaluate("(() => { const s = document.getElementById('qf-segment'); s.value = 'product=app';"
+                  " s.dispatchEvent(new Event('change')); })()")
+    expected = page.evaluate("[...document.querySelectorAll('#quotes .quote')].filter(q => q.dataset.channel === "
+                             "'chat' && q.dataset.segments.includes('|product=app|')).length")
+    assert page.evaluate(visible) == expected  # both filters at once
+    page.evaluate("(() => { const s = document.getElementById('qf-channel'); s.value = '';"
+                  " s.dispatchEvent(new Event('change')); })()")
+    app = page.evaluate(visible)
+    assert 0 < app < total
+    assert page.evaluate("[...document.querySelectorAll('#quotes .quote:not([hidden])')]"
+                         ".every(q => q.dataset.segments.includes('|product=app|'))")
+    page.evaluate("(() => { for (const id of ['qf-channel', 'qf-segment']) { const s = document.getElementById(id);"
+                  " s.value = ''; s.dispatchEvent(new Event('change')); } })()")
+    assert page.evaluate(visible) == total
+    assert page.problems() == []
 
 
 def test_the_check_catches_console_errors_and_external_requests(page, tmp_path):

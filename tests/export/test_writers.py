@@ -13,7 +13,11 @@ from openpyxl import load_workbook
 from voc.export.config import ExportConfig
 from voc.export.writers import TABLE_ORDER, write_exports
 from voc.insights.config import InsightsConfig
-from voc.insights.synthetic import planted_records, planted_run_log, planted_topic_registry
+from voc.insights.synthetic import (
+    planted_records,
+    planted_run_log,
+    planted_topic_registry,
+)
 from voc.insights.tables import build_weekly_tables, topic_history
 
 WEEK = "2026-W10"
@@ -60,31 +64,63 @@ def test_parquet_round_trips(exported, week_data):
     pd.testing.assert_frame_equal(back, tables["topic_week"], check_dtype=False)
 
 
-def test_workbook_has_one_formatted_sheet_per_table(exported):
+def test_workbook_is_for_a_pm(exported):
+    import datetime as dt
+
     wb = load_workbook(exported / f"voc-{WEEK}.xlsx")
-    assert wb.sheetnames == list(TABLE_ORDER)
+    assert wb.sheetnames[0] == "Summary" and wb.sheetnames[1] == "Themes"
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
-        assert ws["A1"].font.bold and ws["A1"].value == "iso_week"
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
-    ws = wb["topic_week"]
-    header = [c.value for c in ws[1]]
-    labels = [row[header.index("topic_label")] for row in ws.iter_rows(min_row=2, values_only=True)]
+        headers = [c.value for c in ws[1]]
+        assert ws["A1"].font.bold and all(h and "_" not in h for h in headers), (ws.title, headers)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows(min_row=2) for c in row]
+    assert not [c.coordinate for c in cells if isinstance(c.value, str) and c.value.strip().lower() in
+                ("inf", "-inf", "nan", "infinity")]
+    themes = wb["Themes"]
+    header = [c.value for c in themes[1]]
+    share = header.index("Share") + 1
+    shares = [themes.cell(row=r, column=share) for r in range(2, themes.max_row + 1)]
+    assert all(c.number_format.endswith("%") and 0 <= c.value <= 1 for c in shares if c.value is not None)
+    trend = [i for i, h in enumerate(header) if h.startswith("Messages 2026-W")]
+    assert len(trend) == 4 and all(isinstance(themes.cell(row=2, column=i + 1).value, int) for i in trend)
+    # one row per theme, its topics grouped (folded) under it
+    levels = [themes.row_dimensions[r].outlineLevel for r in range(2, themes.max_row + 1)]
+    kinds = [themes.cell(row=r, column=1).value for r in range(2, themes.max_row + 1)]
+    assert {k for k, lv in zip(kinds, levels, strict=False) if lv == 1} == {"topic"} and "theme" in kinds
+    labels = [themes.cell(row=r, column=3).value for r in range(2, themes.max_row + 1)]
     assert "ส่งของช้า" in labels
-    quote_col = ws.cell(row=1, column=header.index("quote_1") + 1).column_letter
-    assert ws.column_dimensions[quote_col].width >= 20  # quotes readable without resizing
+    quotes = wb["Quotes"]
+    qh = [c.value for c in quotes[1]]
+    dates = [quotes.cell(row=r, column=qh.index("Date") + 1).value for r in range(2, quotes.max_row + 1)]
+    assert dates and all(isinstance(d, dt.datetime | dt.date) for d in dates)
+    summary = wb["Summary"]
+    assert summary.max_row > 5 and "messages this week" in summary["B2"].value + summary["B3"].value
+
+
+def test_thai_workbook_has_thai_headers(week_data, tmp_path):
+    tables, _ = week_data
+    write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["xlsx"], report_language="th"))
+    wb = load_workbook(next(tmp_path.glob("*.xlsx")))
+    assert wb.sheetnames[0] == "สรุป"
+    assert [c.value for c in wb["ธีม"][1]][:4] == ["ระดับ", "รหัส", "ชื่อ", "ข้อความ"]
+
+
+def test_tables_stay_whole_in_csv_and_parquet(exported):
+    for name in TABLE_ORDER:
+        assert (exported / f"{name}.parquet").exists(), name
 
 
 def test_report_is_self_contained_and_has_every_section(exported):
     page = (exported / "report.html").read_text(encoding="utf-8")
-    assert "<script" not in page.lower()
+    assert page.lower().count("<script") == 1 and "<script src" not in page.lower()  # the inline quote filter
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched
     assert "@import" not in page and "url(" not in page
-    for heading in ("Emerging topics", "Top topics", "Trends", "What moves the rating",
-                    "By channel", "By language", "Data quality", "หัวข้อหลัก"):
+    for heading in ("What changed this week", "The week in numbers", "Themes", "Where it hurts",
+                    "What to fix first", "Quotes", "Trends", "Data quality", "ส่งของช้า"):
         assert heading in page, heading
     assert "Noto Sans Thai" in page and "Loma" in page
-    assert page.count("<svg") > 20
+    assert page.count("<svg") > 12
 
 
 def test_customer_text_is_escaped_and_personal_data_never_exported(week_data, tmp_path):
@@ -95,9 +131,12 @@ def test_customer_text_is_escaped_and_personal_data_never_exported(week_data, tm
     tw.loc[0, "topic_label"] = f"ปัญหา {EMAIL}"
     em = tables["emerging_topics"]
     em.loc[0, "quotes"] = json.dumps([f"call me {PHONE}"], ensure_ascii=False)
-    write_exports(WEEK, tables, tmp_path, ExportConfig())
+    tables["quote_week"].loc[0, "text"] = f"<script>alert(1)</script> ติดต่อ {EMAIL} โทร {PHONE}"
+    tables["theme_week"].loc[0, "theme_label"] = f"<b>ปัญหา</b> {EMAIL}"
+    write_exports(WEEK, tables, tmp_path, ExportConfig(), links={"app_store": "https://crm.example/t/{id}"})
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<b>ปัญหา</b>" not in page and "&lt;b&gt;ปัญหา&lt;/b&gt;" in page
     for f in tmp_path.iterdir():
         if f.suffix in (".csv", ".html"):
             text = f.read_text(encoding="utf-8-sig")
@@ -118,9 +157,9 @@ def test_empty_and_partial_weeks_say_so(tmp_path):
     tables = build_weekly_tables(WEEK, records, planted_topic_registry(WEEK), log, InsightsConfig())
     write_exports(WEEK, tables, tmp_path, ExportConfig(report_language="en"))
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "No customer records this week" in page
+    assert "No customer messages this week" in page
     assert "Partial week" in page and "line_oa" in page
-    assert "Top topics" not in page  # no empty charts without explanation
+    assert "Where it hurts" not in page  # no empty charts without explanation
 
 
 def test_little_data_week_shows_a_banner(tmp_path):
@@ -177,6 +216,7 @@ def _formula_tables(week_data, texts=FORMULA_TEXTS) -> dict:
     sw = tables["sentiment_week"]
     sw.loc[0, "segment_value"] = "=IMPORTXML(\"http://evil.example\")"
     sw.loc[1, "segment_value"] = "-12.5"  # a number written as text: not a formula, stays as it is
+    tables["quote_week"].loc[0, "text"] = texts[0]
     return tables
 
 
@@ -186,8 +226,8 @@ def test_no_formula_cell_in_the_workbook_and_numbers_stay_numbers(week_data, tmp
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     values = [c.value for c in cells]
-    assert "=1+1" in values and "@cmd, =x" in values  # kept as written, in string cells
-    numbers = [c for c in wb["topic_week"]["C"][1:] + wb["topic_week"]["D"][1:] if isinstance(c.value, (int, float))]
+    assert "=1+1" in values and "@cmd, =x" in values and FORMULA_TEXTS[0] in values  # kept as written, as text
+    numbers = [c for c in wb["Themes"]["D"][1:] + wb["Themes"]["E"][1:] if isinstance(c.value, (int, float))]
     assert numbers and all(c.data_type == "n" for c in numbers)
 
 

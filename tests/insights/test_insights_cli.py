@@ -31,7 +31,7 @@ def test_build_then_render_from_files(tmp_path):
     result = runner.invoke(export_app, ["render", str(week_dir), "--format", "html", "--language", "th"])
     assert result.exit_code == 0, result.output
     page = (week_dir / "report.html").read_text(encoding="utf-8")
-    assert "หัวข้อหลัก" in page and "Top topics" not in page
+    assert "สัปดาห์นี้มีอะไรเปลี่ยนไป" in page and "What changed" not in page
 
 
 def test_user_errors_are_one_clear_message(tmp_path):

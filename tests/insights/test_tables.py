@@ -17,7 +17,7 @@ from voc.schema import ENRICHED_COLUMNS
 WEEK = "2026-W10"
 PREV = "2026-W09"
 KEYS = {"topic_week", "sentiment_week", "emerging_topics", "drivers", "rating_week", "data_quality", "summary",
-        "theme_week"}
+        "theme_week", "theme_segment_week", "theme_impact", "quote_week", "sentiment_model_week"}
 
 
 def _record(i: int, week: str, topic: str | None, sentiment: str | None = "neutral", **extra) -> dict:

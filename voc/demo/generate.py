@@ -237,6 +237,7 @@ sources:
       rating: stars
       author: user
       segments: {product: product}
+    link_template: https://reviews.example/app/{id}  # quotes in the report link to the message
   - name: community_forum
     path: inputs/forum/*.jsonl
     channel: forum
@@ -264,6 +265,7 @@ sources:
       created_at: call_time
       id: note_id
       metadata: [branch]
+    link_template: https://crm.example/tickets/{id}
 """
 
 

@@ -21,7 +21,7 @@ def render(
     folder: Path = typer.Argument(..., help="A week's export folder holding <table>.parquet files."),
     fmt: list[str] = typer.Option([], "--format", help="parquet, csv, xlsx or html (repeatable; default all)."),
     title: str = typer.Option(None, "--title", help="Report title."),
-    language: str = typer.Option(None, "--language", help="Report language: en, th or both."),
+    language: str = typer.Option(None, "--language", help="Report language: en or th."),
 ) -> None:
     """Rewrite CSV, XLSX and the HTML report from a week's Parquet tables (after a config change)."""
     import pandas as pd

@@ -19,8 +19,12 @@ class ExportConfig(BaseModel):
     trend_weeks: int = Field(8, ge=2, le=104)
     """Weeks shown in the report's trend charts (the report week and those before)."""
     top_topics: int = Field(10, ge=1, le=50)
-    """Topics shown in the report's top-topic table and trend charts (small multiples: at most 12)."""
-    report_title: str = "Voice of Customer weekly report"
-    report_language: Literal["en", "th", "both"] = "both"
-    """Language of the report's headings and notes (customer text is shown as written)."""
+    """Themes shown in the report's trend charts and segment tables (small multiples: at most 12)."""
+    report_title: str | None = None
+    """Title of the report; by default the report language's ("Voice of Customer weekly report")."""
+    report_language: Literal["en", "th"] = "en"
+    """Language of the report and the workbook (words, numbers, dates; customer text is shown as written)."""
+    buddhist_era: bool = False
+    """Thai dates with the Buddhist Era year (2569) instead of the Common Era year (2026)."""
     quotes_in_report: int = Field(3, ge=0, le=10)
+    """Quotes per topic in the report's quote list."""

@@ -41,6 +41,19 @@ class _SourceBase(_Strict):
     segments: dict[str, str] = Field(default_factory=dict)  # constant segment values
     rating_scale: RatingScale | None = None  # stars_1_5 | csat_1_5 | nps_0_10 | {min:, max:} (voc/ratings.py)
     enabled: bool = True
+    link_template: str | None = None
+    """Link of a message at the source, ``{id}`` standing for its source id (https://crm.example/tickets/{id})."""
+
+    @field_validator("link_template")
+    @classmethod
+    def _link_has_id(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not v.startswith(("https://", "http://")):
+            raise ValueError(f"link_template must start with https:// or http://, got {v!r}")
+        if "{id}" not in v:
+            raise ValueError(f"link_template must contain {{id}} (where the message's source id goes), got {v!r}")
+        return v
 
     @model_validator(mode="after")
     def _rating_has_a_scale(self):

@@ -66,6 +66,9 @@ def build_weekly_tables(
     from voc.insights.themes import theme_week_table
 
     tables["theme_week"] = theme_week_table(week, records, topics, config)
+    from voc.insights.breakdowns import theme_breakdown_tables
+
+    tables.update(theme_breakdown_tables(week, records, topics, config))
     return tables
 
 
