@@ -32,9 +32,19 @@ def write_config(work: Path, alerts: dict | None, language: str = "en") -> Path:
     return path
 
 
+def default_model_ref() -> str:
+    """``name@version`` of the model ``sentiment.model: default`` resolves to."""
+    from voc.sentiment.catalog import read_manifest, resolve_model_dir
+
+    manifest = read_manifest(resolve_model_dir("default"))
+    return f"{manifest['name']}@{manifest['version']}"
+
+
 def seed_store(work: Path, week: str, topics: tuple[PlantedTopic, ...] = PLANTED_TOPICS, seed: int = 0) -> None:
     """Store planted, fully enriched records of ``week`` and the weeks before, and their topic registry."""
     rec = planted_records(week, seed=seed, topics=topics)
+    # scored by the configured (default) model, so the run keeps the planted sentiment instead of rescoring it
+    rec["sentiment_model"] = default_model_ref()
     with open_store("duckdb", work / "voc.duckdb") as st:
         st.upsert_records(rec[[c for c in RECORD_COLUMNS if c in rec]])
         for table, cols in (("record_text", TEXT_COLUMNS), ("record_sentiment", SENTIMENT_COLUMNS),

@@ -11,6 +11,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -234,7 +235,7 @@ def slope(series: list[int]) -> float:
     return round(float(np.polyfit(x, np.asarray(series, float), 1)[0]), 2)
 
 
-def int_or_nan(v: object) -> float:
+def int_or_nan(v: Any) -> float:  # a cell: number, numeric text, None or NaN
     try:
         return math.nan if v is None or (isinstance(v, float) and math.isnan(v)) else int(v)
     except (TypeError, ValueError):
