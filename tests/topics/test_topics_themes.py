@@ -195,3 +195,16 @@ def test_fit_texts_gives_each_text_a_topic_and_a_theme():
     # A topic sits in exactly one theme.
     pairs = pd.DataFrame({"topic": result.topic_ids, "theme": result.theme_ids}).drop_duplicates()
     assert pairs.topic.is_unique
+
+
+def test_forty_messages_of_a_week_still_give_a_useful_split():
+    from voc.demo.generate import generate_messages
+
+    messages = generate_messages("2026-W10", n_weeks=1, total=24, seed=11)[:40]
+    layer = process_texts([m.text for m in messages])
+    fit = fit_topics(layer.topic_tokens.tolist(), layer.text_clean.tolist(), TopicsConfig())
+    assert any("small batch" in note for note in fit.notes)
+    sizes = pd.Series(fit.assignments).value_counts(normalize=True)
+    # Not "two topics with 87% in one": several topics, none holding half the week, grouped into themes.
+    assert len(fit.topics) >= 3 and sizes.iloc[0] < 0.5, sizes
+    assert 2 <= len(fit.themes) <= len(fit.topics)

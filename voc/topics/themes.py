@@ -153,8 +153,10 @@ def theme_label_from_terms(
     chosen: list[tuple[str, str, float]] = []
     for pool in pools:
         used = {w for c in chosen for w in c[0].split()}
-        # A term must add words: the English one should not only repeat the Thai one's "OTP".
-        fresh = [x for x in pool if not set(x[0].split()) <= used and not (set(x[0].split()) & used and len(chosen) and pool is usable)]
+        # A second term must add words: the English one should not only repeat the Thai one's "OTP",
+        # and in one language it should share none (not "login" beside "login fails").
+        bilingual = pool is not usable
+        fresh = [x for x in pool if not (set(x[0].split()) <= used if bilingual else set(x[0].split()) & used)]
         if not fresh:
             continue
         head = fresh[0]
