@@ -44,9 +44,18 @@ _SPOKEN_THAI = frozenset(
 # Words that say how a customer feels or how much, not what about: a label made of them ("ปกติ",
 # "ได้ดี / expensive", "service ดีมาก") names no issue a PM could act on. Thai entries are single
 # tokens of voc's segmenter (ดีมาก is ดี + มาก), English ones lower case.
-GENERIC_WORDS = frozenset(
-    ["ดี", "แย่", "ปกติ", "มาก", "เยอะ", "สุด", "เลย", "ได้ดี", "สะดวก", "สบาย", "ชอบ", "เกลียด", "ประทับใจ", "ผิดหวัง", "ห่วย", "เกินไป", "อีกแล้ว", "ตลอด", "บ่อย", "จริงๆ", "จริง", "ๆ", "ค่อนข้าง", "นิดหน่อย", "ขอบคุณ", "ขอบใจ", "ช่วย", "ด้วย", "หน่อย", "ใช้ดี", "ใช้ได้", "ดีมาก", "แย่มาก", "คุ้ม", "คุ้มค่า", "เร็ว", "good", "great", "bad", "terrible", "awful", "poor", "nice", "excellent", "fine", "ok", "okay", "worst", "best", "better", "worse", "happy", "unhappy", "love", "hate", "like", "thanks", "thank", "really", "very", "much", "many", "always", "usual", "normal", "amazing", "horrible", "annoying", "disappointed", "disappointing", "satisfied", "pleased", "fast", "quick", "quickly", "slowly", "easy", "hard", "worth", "expensive", "cheap", "fix", "yesterday", "today", "again", "still", "please", "help", "helpful", "waste", "job", "fyi"]
-)
+GENERIC_WORDS = frozenset([
+    "ดี", "แย่", "ปกติ", "มาก", "เยอะ", "สุด", "เลย", "ได้ดี", "สะดวก", "สบาย", "ชอบ", "เกลียด", "ประทับใจ",
+    "ผิดหวัง", "ห่วย", "เกินไป", "อีกแล้ว", "ตลอด", "บ่อย", "จริงๆ", "จริง", "ๆ", "ค่อนข้าง", "นิดหน่อย",
+    "ขอบคุณ", "ขอบใจ", "ช่วย", "ด้วย", "หน่อย", "ใช้ดี", "ใช้ได้", "ดีมาก", "แย่มาก", "คุ้ม", "คุ้มค่า", "เร็ว",
+    "อยู่", "อยู่เลย", "แล้ว", "ยัง",
+    "good", "great", "bad", "terrible", "awful", "poor", "nice", "excellent", "fine", "ok", "okay", "worst",
+    "best", "better", "worse", "happy", "unhappy", "love", "hate", "like", "thanks", "thank", "really", "very",
+    "much", "many", "always", "usual", "normal", "amazing", "horrible", "annoying", "disappointed",
+    "disappointing", "satisfied", "pleased", "fast", "quick", "quickly", "slowly", "easy", "hard", "worth",
+    "expensive", "cheap", "fix", "yesterday", "today", "again", "please", "help", "helpful", "waste", "job",
+    "fyi", "day", "days", "week", "weeks", "time", "times",
+])
 """Words no label term may hold (the label falls back to them only when nothing else is left)."""
 
 
