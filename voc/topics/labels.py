@@ -59,6 +59,11 @@ GENERIC_WORDS = frozenset([
 """Words no label term may hold (the label falls back to them only when nothing else is left)."""
 
 
+def holds_generic_term(label: str) -> bool:
+    """Whether a label (terms joined by " / ") has a term with a ``GENERIC_WORDS`` word ("ปกติ / baht")."""
+    return any(w.lower() in GENERIC_WORDS for term in str(label).split(LABEL_SEPARATOR) for w in term.split())
+
+
 def is_label_term(term: str) -> bool:
     """Whether a word or phrase may appear in a label: no stopwords, numbers, laughter, placeholders."""
     parts = term.split()
