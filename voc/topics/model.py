@@ -204,7 +204,7 @@ def fit_topics(
     topic_of[clusters.labels_[inside]] = local[inside]
     grouping = _themes(topics, clusters.centres_, topic_of, local, sub_texts, clusters.similarity_, cfg)
     topics["local_theme"] = topics["local_id"].map(grouping.theme_of_topic).astype(int)
-    _distinct_sibling_labels(topics, grouping.themes, candidates, cfg, _topic_weights(model, local))
+    _distinct_sibling_labels(topics, grouping.themes, candidates, cfg, _topic_weights(model, local, candidates))
     if len(rest):
         _join_nearest(rest, docs, texts, embedder, model.umap_model, clusters.centres_, topic_of, cfg,
                       assignments, probabilities)
@@ -255,14 +255,17 @@ def _join_nearest(
         probabilities[idx] = np.where(close, np.clip(score, 0.0, 1.0), 0.0)
 
 
-def _topic_weights(model: Any, local: np.ndarray) -> dict[int, dict[str, float]]:
-    """Each topic's c-TF-IDF word weights over the whole vocabulary (sparse: only its words)."""
-    words = model.vectorizer_model.get_feature_names_out()
-    c_tf_idf = model.c_tf_idf_.tocsr()
+def _topic_weights(model: Any, local: np.ndarray, candidates: dict) -> dict[int, dict[str, float]]:
+    """Each topic's c-TF-IDF weight of every candidate label term of the fit (only those: cheap at any size)."""
+    vocabulary = model.vectorizer_model.vocabulary_
+    terms = sorted({t for c in candidates.values() for t, _ in c if t in vocabulary})
+    if not terms:
+        return {}
+    block = model.c_tf_idf_.tocsc()[:, [vocabulary[t] for t in terms]].toarray()
     out: dict[int, dict[str, float]] = {}
     for topic in sorted(t for t in set(local.tolist()) if t >= 0):
-        row = c_tf_idf.getrow(topic + model._outliers)
-        out[topic] = {str(words[j]): float(v) for j, v in zip(row.indices, row.data)}
+        row = block[topic + model._outliers]
+        out[topic] = {terms[j]: float(row[j]) for j in np.flatnonzero(row)}
     return out
 
 
