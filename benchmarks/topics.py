@@ -8,7 +8,7 @@ in one theme. Targets (issue 16): banking77 topic NMI >= 0.82 in <= 15 s; truevo
 >= 0.42; purity >= 0.85; 100,000 messages in <= 120 s and <= 4 GB. Times exclude tokenizing
 (the weekly flow gets records already tokenized; it is printed apart) and the one-off
 ``import bertopic``.
-Usage: python benchmarks/topics.py [--only banking77,truevoice,crosslingual,scale] [--rows 100000]
+Usage: python benchmarks/topics.py [--only banking77,truevoice,crosslingual,demo,scale] [--rows 100000]
        [--embedding hybrid] [--sweep] [--minilm] [--analysis] [--json bench-results/topics.json]
 ``--sweep`` fits the handful of documented alternatives; ``--analysis`` adds truevoice data checks
 (duplicates, label overlap, a supervised ceiling of NMI from 5-fold LinearSVC predictions).
@@ -46,8 +46,8 @@ def _fit(docs, texts, labels, config):
         "nmi": nmi(fit.assignments),
         "theme_nmi": nmi(fit.theme_assignments()),
         "fit_s": round(seconds, 2),
-        "topics": int(len(fit.topics)),
-        "themes": int(len(fit.themes)),
+        "topics": len(fit.topics),
+        "themes": len(fit.themes),
         "outlier_share": round(fit.outlier_share, 4),
     }
 
@@ -251,9 +251,57 @@ def scale(args, figures):
     figures["scale"] = f
 
 
+def demo(args, figures):
+    """The demo's last week: is the planted OTP incident one theme, with both languages, flagged once?"""
+    import pandas as pd
+
+    from voc.demo.generate import PLANTED, generate_messages
+    from voc.insights.config import InsightsConfig
+    from voc.insights.themes import theme_week_table
+    from voc.text.pipeline import process_texts
+    from voc.topics.weekly import assign_week_topics
+
+    week = "2026-W48"
+    messages = generate_messages(week, n_weeks=10, total=6000, seed=7)
+    layer = process_texts([m.text for m in messages])
+    window = pd.DataFrame({
+        "record_id": [f"r{i:05d}" for i in range(len(messages))],
+        "iso_week": ["{}-W{:02d}".format(*m.at.isocalendar()[:2]) for m in messages],
+        "text_clean": layer.text_clean, "topic_tokens": layer.topic_tokens, "language": layer.language,
+    })
+    start = time.perf_counter()
+    result = assign_week_topics(window, week, None, _default(args))
+    seconds = time.perf_counter() - start
+    truth = pd.DataFrame({"record_id": window.record_id, "planted": [m.theme for m in messages],
+                          "written_in": [m.lang for m in messages], "sentiment": [m.tone for m in messages],
+                          "text": layer.text_clean, "duplicate_of": None, "near_dup_of": None})
+    records = result.window_assignments.merge(truth, on="record_id").merge(window[["record_id", "language"]])
+    table = theme_week_table(week, records, result.registry, InsightsConfig())
+    this = records[records.iso_week == week]
+    otp = this[this.planted == PLANTED["emerging"]]
+    theme = otp.theme_id.value_counts().index[0]
+    majority = this.groupby("theme_id").planted.agg(lambda s: s.value_counts().index[0])
+    flagged = table[table.is_emerging]
+    f = {
+        "records": len(records), "fit_s": round(seconds, 2), "themes": len(table),
+        "otp_share_in_its_theme": round(float((otp.theme_id == theme).mean()), 4),
+        "otp_theme_languages": sorted(set(otp.loc[otp.theme_id == theme, "written_in"])),
+        "otp_theme_topics": int(table.set_index("theme_id").at[theme, "topics"]),
+        "otp_theme_label": str(table.set_index("theme_id").at[theme, "theme_label"]),
+        "emerging_flags_on_otp": int(sum(majority.get(t) == PLANTED["emerging"] for t in flagged.theme_id)),
+        "theme_labels": table.theme_label.tolist(),
+    }
+    print(f"demo {week} ({f['records']} records in the window): {f['themes']} themes, fit {f['fit_s']} s; the OTP "
+          f"incident: {100 * f['otp_share_in_its_theme']:.0f}% of its messages in theme '{f['otp_theme_label']}' "
+          f"({f['otp_theme_topics']} topics, written in {', '.join(f['otp_theme_languages'])}), emerging flags on "
+          f"OTP themes: {f['emerging_flags_on_otp']}  [target one theme, flagged once]")
+    print("  themes:", " | ".join(f["theme_labels"]))
+    figures["demo"] = f
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="banking77,truevoice,crosslingual,scale")
+    ap.add_argument("--only", default="banking77,truevoice,crosslingual,demo,scale")
     ap.add_argument("--embedding", default=None, help="embedding backend instead of the default's, e.g. hybrid")
     ap.add_argument("--multilingual-weight", type=float, default=None,
                     help="multilingual_weight of the crosslingual embedding (share of the USE v3 block)")
@@ -269,7 +317,8 @@ def main() -> None:
 
     figures["import_bertopic_s"] = round(time.perf_counter() - start, 2)
     print(f"import bertopic: {figures['import_bertopic_s']} s (once per process)")
-    parts = {"banking77": banking77, "truevoice": truevoice, "crosslingual": crosslingual, "scale": scale}
+    parts = {"banking77": banking77, "truevoice": truevoice, "crosslingual": crosslingual, "demo": demo,
+             "scale": scale}
     for name in args.only.split(","):
         parts[name.strip()](args, figures)
     print(f"wrote {write_json(args.json, {'topics': figures})}")

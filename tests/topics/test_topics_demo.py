@@ -101,3 +101,22 @@ def test_labels_are_written_forms_not_lemmas(demo):
             if part.isascii() and part.startswith("("):
                 continue
             assert part.lower() in texts, (label, part)
+
+
+# Words that say how a customer feels, not what about; the labels a PM called useless were made of them
+# ("ปกติ / baht a month", "ได้ดี / expensive").
+FEELING_WORDS = {"ดี", "ได้ดี", "ดีมาก", "ปกติ", "แย่", "แย่มาก", "good", "great", "bad", "expensive", "very"}
+
+
+def test_theme_labels_name_the_issue_in_both_languages(demo):
+    _, records, table = demo
+    week = records[records.iso_week == WEEK]
+    majority = week.groupby("theme_id").planted.agg(lambda s: s.value_counts().index[0])
+    for label in table.theme_label:
+        for term in str(label).split(" / "):
+            assert term.strip().lower() not in FEELING_WORDS, label
+            assert not (set(term.lower().split()) & FEELING_WORDS), label
+    otp = table[table.theme_id.map(majority) == PLANTED["emerging"]].iloc[0]
+    thai, english = otp.theme_label.split(" / ")
+    assert re.search(r"[\u0e00-\u0e7f]", thai) and not re.search(r"[\u0e00-\u0e7f]", english), otp.theme_label
+    assert re.search(r"OTP|SMS|log ?in|ล็อกอิน", otp.theme_label, re.IGNORECASE), otp.theme_label

@@ -195,3 +195,32 @@ def test_fit_texts_gives_each_text_a_topic_and_a_theme():
     # A topic sits in exactly one theme.
     pairs = pd.DataFrame({"topic": result.topic_ids, "theme": result.theme_ids}).drop_duplicates()
     assert pairs.topic.is_unique
+
+
+def test_forty_messages_of_a_week_still_give_a_useful_split():
+    from voc.demo.generate import generate_messages
+
+    messages = generate_messages("2026-W10", n_weeks=1, total=24, seed=11)[:40]
+    layer = process_texts([m.text for m in messages])
+    fit = fit_topics(layer.topic_tokens.tolist(), layer.text_clean.tolist(), TopicsConfig())
+    assert any("small batch" in note for note in fit.notes)
+    sizes = pd.Series(fit.assignments).value_counts(normalize=True)
+    # Not "two topics with 87% in one": several topics, none holding half the week, grouped into themes.
+    assert len(fit.topics) >= 3 and sizes.iloc[0] < 0.5, sizes
+    assert 2 <= len(fit.themes) <= len(fit.topics)
+
+
+def test_a_theme_label_made_of_feeling_words_is_replaced_and_the_theme_keeps_its_id():
+    bill_a = {"bill": 0.8, "baht": 0.5, "month": 0.3}
+    bill_b = {"bill": 0.7, "baht": 0.6, "invoice": 0.3}
+    # A registry written before labels dropped feeling words: the theme is called "ปกติ / baht a month".
+    first = update_registry(_hand_fit([bill_a, REFUND], [0, 1], ["ปกติ / baht a month", "refund / money"]),
+                            None, "2026-W01")
+    theme = first.registry.set_index("topic_id").loc["T0001", "theme_id"]
+    second = update_registry(_hand_fit([bill_b, REFUND], [0, 1], ["บิล / baht a month", "refund / money"]),
+                             first.registry, "2026-W02")
+    reg = second.registry.set_index("topic_id")
+    assert reg.loc["T0001", "theme_id"] == theme and reg.loc["T0001", "theme_label"] == "บิล / baht a month"
+    assert reg.loc["T0002", "theme_label"] == "refund / money"  # a label that names its issue stays
+    relabelled = second.events[second.events.event == "theme_relabelled"]
+    assert list(relabelled.topic_id) == [theme]

@@ -37,9 +37,35 @@ def _stopwords() -> frozenset[str]:
 # Pronouns, kin terms used as "you/I" and spoken particles that PyThaiNLP's list lacks; they fill
 # call-centre transcripts and say nothing about the topic (measured on truevoice labels).
 _SPOKEN_THAI = frozenset(
-    "ผม ดิฉัน หนู พี่ น้อง เค้า เขา เรา คุณ อ่ะ อะ หน่ะ น่ะ นะคะ นะครับ ค่า คับ ครับผม จ้า จ้ะ เนี่ย เนี้ย อ่า "
-    "ฮะ ฮ่ะ แหละ มั้ย ไหม ไห ยังไง อย่างไร".split()
+    [
+        "ผม", "ดิฉัน", "หนู", "พี่", "น้อง", "เค้า", "เขา", "เรา", "คุณ", "อ่ะ", "อะ", "หน่ะ", "น่ะ", "นะคะ", "นะครับ",
+        "ค่า", "คับ", "ครับผม", "จ้า", "จ้ะ", "เนี่ย", "เนี้ย", "อ่า", "ฮะ", "ฮ่ะ", "แหละ", "มั้ย", "ไหม", "ไห", "ยังไง",
+        "อย่างไร",
+    ]
 )
+
+
+# Words that say how a customer feels or how much, not what about: a label made of them ("ปกติ",
+# "ได้ดี / expensive", "service ดีมาก") names no issue a PM could act on. Thai entries are single
+# tokens of voc's segmenter (ดีมาก is ดี + มาก), English ones lower case.
+GENERIC_WORDS = frozenset([
+    "ดี", "แย่", "ปกติ", "มาก", "เยอะ", "สุด", "เลย", "ได้ดี", "สะดวก", "สบาย", "ชอบ", "เกลียด", "ประทับใจ",
+    "ผิดหวัง", "ห่วย", "เกินไป", "อีกแล้ว", "ตลอด", "บ่อย", "จริงๆ", "จริง", "ๆ", "ค่อนข้าง", "นิดหน่อย",
+    "ขอบคุณ", "ขอบใจ", "ช่วย", "ด้วย", "หน่อย", "ใช้ดี", "ใช้ได้", "ดีมาก", "แย่มาก", "คุ้ม", "คุ้มค่า", "เร็ว",
+    "อยู่", "อยู่เลย", "แล้ว", "ยัง",
+    "good", "great", "bad", "terrible", "awful", "poor", "nice", "excellent", "fine", "ok", "okay", "worst",
+    "best", "better", "worse", "happy", "unhappy", "love", "hate", "like", "thanks", "thank", "really", "very",
+    "much", "many", "always", "usual", "normal", "amazing", "horrible", "annoying", "disappointed",
+    "disappointing", "satisfied", "pleased", "fast", "quick", "quickly", "slowly", "easy", "hard", "worth",
+    "expensive", "cheap", "fix", "yesterday", "today", "again", "please", "help", "helpful", "waste", "job",
+    "fyi", "day", "days", "week", "weeks", "time", "times",
+])
+"""Words no label term may hold (the label falls back to them only when nothing else is left)."""
+
+
+def holds_generic_term(label: str) -> bool:
+    """Whether a label (terms joined by " / ") has a term with a ``GENERIC_WORDS`` word ("ปกติ / baht")."""
+    return any(w.lower() in GENERIC_WORDS for term in str(label).split(LABEL_SEPARATOR) for w in term.split())
 
 
 def is_label_term(term: str) -> bool:
@@ -56,6 +82,11 @@ def is_label_term(term: str) -> bool:
     return True
 
 
+def names_an_issue(term: str) -> bool:
+    """A usable label term that holds no generic feeling or intensity word (``GENERIC_WORDS``)."""
+    return is_label_term(term) and not any(p.lower() in GENERIC_WORDS for p in term.split())
+
+
 def thai_share(docs: Iterable[str]) -> float:
     """Share of documents that contain Thai script."""
     docs = list(docs)
@@ -70,7 +101,7 @@ def label_terms(ranked_terms: Sequence[str], n: int, prefer_thai: bool) -> list[
     """
     chosen: list[str] = []
     seen_words: set[str] = set()
-    usable = [t for t in ranked_terms if is_label_term(t)]
+    usable = [t for t in ranked_terms if names_an_issue(t)] or [t for t in ranked_terms if is_label_term(t)]
     for term in usable:
         words = set(term.split())
         # A phrase over a chosen single word replaces it (it says more with the same word); any

@@ -13,7 +13,7 @@ import pandas as pd
 from voc.topics.config import TopicsConfig
 from voc.topics.labels import label_from, pick_quotes, readable_terms, surface_phrases, thai_share
 from voc.topics.parts import build
-from voc.topics.themes import THEME_TABLE_COLUMNS, group_topics, theme_label
+from voc.topics.themes import THEME_TABLE_COLUMNS, group_topics, theme_label, theme_label_from_terms, theme_terms
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ def fit_topics(
     topic_of[clusters.labels_[inside]] = local[inside]
     grouping = _themes(topics, clusters.centres_, topic_of, local, sub_texts, clusters.similarity_, cfg)
     topics["local_theme"] = topics["local_id"].map(grouping.theme_of_topic).astype(int)
-    _distinct_sibling_labels(topics, grouping.themes, candidates, cfg)
+    _distinct_sibling_labels(topics, grouping.themes, candidates, cfg, _topic_weights(model, local, candidates))
     if len(rest):
         _join_nearest(rest, docs, texts, embedder, model.umap_model, clusters.centres_, topic_of, cfg,
                       assignments, probabilities)
@@ -243,8 +243,29 @@ def _join_nearest(
         probabilities[idx] = np.where(close, np.clip(score, 0.0, 1.0), 0.0)
 
 
-def _distinct_sibling_labels(topics: pd.DataFrame, themes: pd.DataFrame, candidates: dict, cfg: TopicsConfig) -> None:
-    """Topics of one theme get labels that do not repeat a bigger sibling's words; theme labels follow."""
+def _topic_weights(model: Any, local: np.ndarray, candidates: dict) -> dict[int, dict[str, float]]:
+    """Each topic's c-TF-IDF weight of every candidate label term of the fit (only those: cheap at any size)."""
+    vocabulary = model.vectorizer_model.vocabulary_
+    terms = sorted({t for c in candidates.values() for t, _ in c if t in vocabulary})
+    if not terms:
+        return {}
+    block = model.c_tf_idf_.tocsc()[:, [vocabulary[t] for t in terms]].toarray()
+    out: dict[int, dict[str, float]] = {}
+    for topic in sorted(t for t in set(local.tolist()) if t >= 0):
+        row = block[topic + model._outliers]
+        out[topic] = {terms[j]: float(row[j]) for j in np.flatnonzero(row)}
+    return out
+
+
+def _distinct_sibling_labels(
+    topics: pd.DataFrame, themes: pd.DataFrame, candidates: dict, cfg: TopicsConfig,
+    weights: dict[int, dict[str, float]] | None = None,
+) -> None:
+    """Topics of one theme get labels that do not repeat a bigger sibling's words; theme labels follow.
+
+    A theme's label comes from the terms most distinctive of the whole theme (its topics' weights
+    summed by size), so an incident split into several topics is named by what they share.
+    """
     row_of = {int(t): i for i, t in enumerate(topics["local_id"])}
     for theme in themes.itertuples():
         used: set[str] = set()
@@ -254,9 +275,20 @@ def _distinct_sibling_labels(topics: pd.DataFrame, themes: pd.DataFrame, candida
             label, forms = label_from(candidates[int(topic)], cfg.label_words, prefer_thai, frozenset(used))
             topics.at[i, "label"] = label
             used |= {f.lower() for f in forms}
+    by_id = topics.set_index("local_id")
     for i, theme in enumerate(themes.itertuples()):
-        members = topics.set_index("local_id").loc[list(theme.local_topics)]
-        themes.at[i, "label"] = theme_label(members)
+        members = by_id.loc[list(theme.local_topics)]
+        label = None
+        if weights is not None:
+            summed: dict[str, float] = {}
+            for topic, size in zip(theme.local_topics, members["size"], strict=False):
+                for word, w in weights.get(int(topic), {}).items():
+                    summed[word] = summed.get(word, 0.0) + float(size) * w
+            ranked = theme_terms(summed, [candidates[int(t)] for t in theme.local_topics])
+            label = theme_label_from_terms(
+                ranked, bool((members["thai_share"] >= 0.5).any()), bool((members["thai_share"] < 0.5).any())
+            )
+        themes.at[i, "label"] = label or theme_label(members)
 
 
 def _topic_table(

@@ -15,6 +15,7 @@ import pandas as pd
 
 from voc.schema import OUTLIER_TOPIC_ID
 from voc.topics.config import TopicsConfig
+from voc.topics.labels import holds_generic_term
 from voc.topics.merges import final_topic_id
 from voc.topics.model import TopicFit
 from voc.topics.taxonomy import Taxonomy
@@ -236,6 +237,10 @@ def _assign_themes(
             old_label, source = theme_labels.get(theme_id, (auto, "auto"))
             if source == "auto" and not _shares_term(str(old_label), auto):
                 event("theme_relabelled", theme_id, f"content drifted: {old_label!r} -> {auto!r}")
+                old_label = auto
+            elif source == "auto" and holds_generic_term(str(old_label)) and not holds_generic_term(auto):
+                # A label kept from before voc dropped feeling words ("ปกติ / baht a month") names no issue.
+                event("theme_relabelled", theme_id, f"label named no issue: {old_label!r} -> {auto!r}")
                 old_label = auto
             theme_labels[theme_id] = (old_label, source)
         else:

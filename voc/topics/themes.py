@@ -111,6 +111,64 @@ def _cluster(vectors: np.ndarray, config: ThemesConfig) -> np.ndarray:
     return np.asarray(groups, dtype=int)
 
 
+def theme_terms(
+    weights: dict[str, float], candidates: Sequence[Sequence[tuple[str, str]]]
+) -> list[tuple[str, str, float]]:
+    """A theme's ``(term, written form, weight)`` candidates, most distinctive of the theme first.
+
+    ``weights`` are the theme's term weights (its topics' c-TF-IDF rows summed by size: a word all
+    its topics share, such as "OTP", outranks one topic's own word); ``candidates`` are the member
+    topics' readable terms, biggest topic first (they carry how each term is written).
+    """
+    written: dict[str, str] = {}
+    for topic_candidates in candidates:
+        for term, form in topic_candidates:
+            written.setdefault(term, form)
+    ranked = [(t, f, float(weights.get(t, 0.0))) for t, f in written.items()]
+    return sorted(ranked, key=lambda x: (-x[2], x[0]))
+
+
+PHRASE_SHARE = 0.3
+"""A phrase holding a theme's leading word replaces that word in the label when its weight is at
+least this share of the word's ("OTP ไม่เข้า" rather than "OTP"): a phrase names the issue."""
+
+
+def theme_label_from_terms(
+    ranked: Sequence[tuple[str, str, float]], has_thai: bool, has_english: bool, n_terms: int = 2
+) -> str | None:
+    """A theme's label from its ranked terms: one Thai and one English term where both languages are
+    present (``OTP ไม่เข้า / OTP never arrives``), else the two leading terms; None without a term that
+    names an issue (no stopwords, no generic feeling words)."""
+    from voc.topics.labels import names_an_issue
+
+    usable = [(t, f, w) for t, f, w in ranked if names_an_issue(t)]
+    if not usable:
+        return None
+    thai = [x for x in usable if THAI_RE.search(x[1])]
+    latin = [x for x in usable if not THAI_RE.search(x[1])]
+    if has_thai and has_english and thai and latin:
+        pools = [thai, latin]
+    else:
+        pools = [usable] * n_terms
+    chosen: list[tuple[str, str, float]] = []
+    for pool in pools:
+        used = {w for c in chosen for w in c[0].split()}
+        # A second term must add words: the English one should not only repeat the Thai one's "OTP",
+        # and in one language it should share none (not "login" beside "login fails").
+        bilingual = pool is not usable
+        fresh = [x for x in pool if not (set(x[0].split()) <= used if bilingual else set(x[0].split()) & used)]
+        if not fresh:
+            continue
+        head = fresh[0]
+        words = set(head[0].split())
+        phrases = [x for x in fresh if words < set(x[0].split()) and x[2] >= PHRASE_SHARE * head[2]]
+        chosen.append(max(phrases, key=lambda x: x[2]) if phrases else head)
+    if not chosen:
+        return None
+    chosen.sort(key=lambda x: 0 if THAI_RE.search(x[1]) else 1)
+    return LABEL_SEPARATOR.join(x[1] for x in chosen[:n_terms])
+
+
 def theme_label(member_topics: pd.DataFrame, n_terms: int = 2) -> str:
     """A theme's label: the leading terms of its biggest topics, in Thai and English where both are present.
 
