@@ -43,6 +43,8 @@ class DataFile(_Strict):
     language_column: str | None = None
     name: str | None = None
     """Short name in reports (default: the file name)."""
+    drop_labels: list[str] = Field(default_factory=list)
+    """Raw labels whose rows are left out (an intent that says nothing about the customer's feeling)."""
 
     @field_validator("label_map")
     @classmethod
@@ -164,6 +166,17 @@ class TransformerParams(_Strict):
     """Keep the epoch with the best valid score rather than the last."""
 
 
+class RoutedParams(_Strict):
+    """``sentiment.routed.v1``: one linear head per script, each trained and tuned on its own texts.
+
+    A text with Thai script (Thai or code-mixed) goes to the ``th`` head, any other to ``en``; the
+    training and valid texts are routed the same way, so a head never sees the other language.
+    """
+
+    th: LinearParams = Field(default_factory=LinearParams)
+    en: LinearParams = Field(default_factory=LinearParams)
+
+
 class TrainConfig(_Strict):
     """One training run: data, backend, hyperparameters, seed and output name."""
 
@@ -175,6 +188,7 @@ class TrainConfig(_Strict):
     data: DataConfig
     linear: LinearParams = Field(default_factory=LinearParams)
     transformer: TransformerParams = Field(default_factory=TransformerParams)
+    routed: RoutedParams = Field(default_factory=RoutedParams)
     output_dir: str | None = None
     """Where model directories go (default: ``models/sentiment``)."""
 
