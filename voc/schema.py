@@ -30,6 +30,7 @@ RECORD_COLUMNS: dict[str, str] = {
     "iso_week": "VARCHAR",  # like 2026-W47, in the source's zone
     "text": "VARCHAR",  # customer-authored text, PII already redacted
     "rating": "DOUBLE",  # stars / CSAT / NPS; NULL when absent
+    "rating_scale": "VARCHAR",  # stars_1_5, csat_1_5, nps_0_10 or custom_<min>_<max>; NULL when absent
     "segments": "VARCHAR",  # JSON object: product, brand, branch, touchpoint...
     "author_key": "VARCHAR",  # salted hash of the author handle; NULL when absent
     "metadata": "VARCHAR",  # JSON object: turn counts, source location, extra columns
@@ -58,6 +59,16 @@ SENTIMENT_COLUMNS: dict[str, str] = {
     "p_negative": "DOUBLE",
     "p_question": "DOUBLE",
     "sentiment_model": "VARCHAR",  # model name@version
+}
+
+CLAUSE_COLUMNS: dict[str, str] = {
+    "record_id": "VARCHAR",
+    "n_clauses": "BIGINT",
+    # JSON list, one object a clause: idx, start, end (offsets in text_clean), text (a span of the
+    # redacted clean text), sentiment, p_positive, p_neutral, p_negative, p_question
+    "clauses": "VARCHAR",
+    "clause_version": "BIGINT",  # voc.sentiment.clauses.CLAUSE_VERSION: the split rules used
+    "sentiment_model": "VARCHAR",  # model name@version that scored the clauses
 }
 
 TOPIC_ASSIGNMENT_COLUMNS: dict[str, str] = {
@@ -342,6 +353,7 @@ TABLES: dict[str, Table] = {
         Table("records", "records", RECORD_COLUMNS, ("record_id",), "iso_week", "canonical records"),
         Table("record_text", "stage", TEXT_COLUMNS, ("record_id",), None, "text layer output per record"),
         Table("record_sentiment", "stage", SENTIMENT_COLUMNS, ("record_id",), None, "sentiment per record"),
+        Table("record_clauses", "stage", CLAUSE_COLUMNS, ("record_id",), None, "clause sentiments per record"),
         Table("record_topics", "stage", TOPIC_ASSIGNMENT_COLUMNS, ("record_id",), "iso_week", "topic per record"),
         Table("quarantine", "log", QUARANTINE_COLUMNS, (), None, "rows refused at ingest, with the reason"),
         Table("run_log", "log", RUN_LOG_COLUMNS, (), "iso_week", "one reconciliation row per source and run"),

@@ -26,9 +26,20 @@ HEADS = ("th", "en")
 HEADS_DIR = "heads"
 
 
+MIXED_WEIGHTS = (0.0, 0.15, 0.3, 0.5)
+"""The English head's share of a code-mixed text's probabilities that training may choose (on valid)."""
+
+
 def route(texts: Sequence[str]) -> np.ndarray:
     """The head of each text: ``th`` when it has Thai script (Thai or code-mixed), else ``en``."""
     return np.asarray(["th" if any("\u0e01" <= ch <= "\u0e5b" for ch in t) else "en" for t in texts], dtype=object)
+
+
+def is_mixed(texts: Sequence[str]) -> np.ndarray:
+    """Texts with Thai script and at least one Latin word (code-mixed customer Thai)."""
+    from voc.sentiment.data import text_language
+
+    return np.asarray([text_language(t) == "mixed" for t in texts], dtype=bool)
 
 
 class RoutedSentimentModel(SentimentModel):
@@ -36,8 +47,11 @@ class RoutedSentimentModel(SentimentModel):
 
     backend = BACKEND
 
-    def __init__(self, name: str, version: str, heads: dict[str, LinearSentimentModel]) -> None:
+    def __init__(
+        self, name: str, version: str, heads: dict[str, LinearSentimentModel], mixed_weight: float = 0.0
+    ) -> None:
         super().__init__(name, version)
+        self.mixed_weight = float(mixed_weight)
         missing = [h for h in HEADS if h not in heads]
         if missing:
             raise ValueError(f"a routed model needs the heads {', '.join(HEADS)}; missing {', '.join(missing)}")
@@ -51,6 +65,12 @@ class RoutedSentimentModel(SentimentModel):
             idx = np.flatnonzero(routes == head)
             if len(idx):
                 out[idx] = model.predict_proba([texts[i] for i in idx])
+        if self.mixed_weight > 0:
+            # a code-mixed text's English words are read by the English head too, by the share chosen on valid
+            mixed = np.flatnonzero(is_mixed(texts))
+            if len(mixed):
+                p_en = self.heads["en"].predict_proba([texts[i] for i in mixed])
+                out[mixed] = (1 - self.mixed_weight) * out[mixed] + self.mixed_weight * p_en
         return out
 
     def save_artifact(self, directory: Path) -> dict[str, Any]:
@@ -59,7 +79,11 @@ class RoutedSentimentModel(SentimentModel):
             model.name, model.version = self.name, self.version
             model.save(directory / HEADS_DIR / head)
             entries[head] = f"{HEADS_DIR}/{head}"
-        return {"heads": entries, "routing": "Thai script -> th, otherwise en"}
+        return {
+            "heads": entries,
+            "routing": "Thai script -> th, otherwise en; code-mixed: en head's share mixed_weight",
+            "mixed_weight": self.mixed_weight,
+        }
 
     @classmethod
     def load(cls, directory: Path, manifest: dict[str, Any]) -> "RoutedSentimentModel":
@@ -69,7 +93,7 @@ class RoutedSentimentModel(SentimentModel):
         for head, rel in manifest["heads"].items():
             sub = Path(directory) / rel
             heads[head] = LinearSentimentModel.load(sub, read_manifest(sub))
-        return cls(manifest["name"], manifest["version"], heads)
+        return cls(manifest["name"], manifest["version"], heads, float(manifest.get("mixed_weight", 0.0)))
 
     @classmethod
     def train(
@@ -92,4 +116,33 @@ class RoutedSentimentModel(SentimentModel):
             model, head_tuning = LinearSentimentModel.train(config.model_copy(update={"linear": params}), part, vpart)
             heads[head] = model
             tuning[head] = {"train_texts": len(part), "valid_texts": len(vpart) if vpart else 0, **head_tuning}
-        return cls(config.name, "unsaved", heads), tuning
+        model = cls(config.name, "unsaved", heads)
+        if valid is not None:
+            model.mixed_weight, tuning["mixed"] = choose_mixed_weight(model, valid, config.routed.th.macro_weight)
+        return model, tuning
+
+
+def choose_mixed_weight(
+    model: RoutedSentimentModel, valid: LabelledData, macro_weight: float
+) -> tuple[float, dict[str, Any]]:
+    """The English head's share for code-mixed texts with the best valid score on the mixed valid texts."""
+    from voc.sentiment.evaluate import classification_scores, four_class_predictions
+
+    mask = is_mixed(valid.texts)
+    if mask.sum() < 20:
+        return 0.0, {"valid_texts": int(mask.sum()), "chosen": 0.0, "why": "too few code-mixed valid texts"}
+    texts = [t for t, m in zip(valid.texts, mask) if m]
+    gold = valid.labels[mask]
+    p_th = model.heads["th"].predict_proba(texts)
+    p_en = model.heads["en"].predict_proba(texts)
+    scores = {}
+    for w in MIXED_WEIGHTS:
+        s = classification_scores(gold, four_class_predictions((1 - w) * p_th + w * p_en))
+        scores[w] = (s["micro_f1"] + macro_weight * s["macro_f1"], s["micro_f1"], s["macro_f1"])
+    best = max(MIXED_WEIGHTS, key=lambda w: (scores[w][0], -w))  # ties keep the smaller share
+    log.info("code-mixed valid texts %d: en share %.2f", int(mask.sum()), best)
+    return best, {
+        "valid_texts": int(mask.sum()),
+        "chosen": best,
+        "candidates": [{"en_share": w, "micro_f1": round(v[1], 4), "macro_f1": round(v[2], 4)} for w, v in scores.items()],
+    }
