@@ -7,7 +7,13 @@ import json
 import pandas as pd
 import pytest
 
-from voc.sentiment.clauses import Clause, clause_rows, clause_sentiment_for_topic, parse_clauses, split_clauses
+from voc.sentiment.clauses import (
+    Clause,
+    clause_rows,
+    clause_sentiment_for_topic,
+    parse_clauses,
+    split_clauses,
+)
 
 
 def _pieces(text: str) -> list[str]:
@@ -114,3 +120,17 @@ def test_the_sentiment_stage_stores_clauses_for_a_mixed_message(tmp_path, tiny_m
     assert [c["text"] for c in stored] == ["บริการดีเยี่ยม", "แต่ช้ามาก ผิดหวัง"]
     assert sent.loc["a", "sentiment"] in ("positive", "negative", "neutral")  # the message keeps one label
     assert clauses.loc["a", "sentiment_model"] == sent.loc["a", "sentiment_model"]
+
+
+def test_topic_tables_get_each_topics_own_clause_feeling():
+    from voc.sentiment.clauses import topic_sentiments
+
+    mixed = [_clause(0, "staff polite", "positive", 0.8, 0.1, 0.1), _clause(1, "but the wait was two hours", "negative", 0.1, 0.2, 0.7)]
+    stored = json.dumps([c.__dict__ for c in mixed])
+    clauses = pd.DataFrame({"record_id": ["a", "b"], "clauses": [stored, stored]})
+    registry = pd.DataFrame({"topic_id": ["T1", "T2", "T3"], "top_words": [json.dumps(["staff", "polite"]),
+                                                                           json.dumps(["wait", "queue"]), None]})
+    records = pd.DataFrame({"record_id": ["a", "b", "c"], "topic_id": ["T1", "T2", "T3"],
+                            "sentiment": ["negative", "positive", "neutral"]})
+    assert topic_sentiments(records, clauses, registry).tolist() == ["positive", "negative", "neutral"]
+    assert topic_sentiments(records, clauses.iloc[:0], registry).tolist() == ["negative", "positive", "neutral"]

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +141,7 @@ def train_from_store(
             f"the store has {len(weak)} rated records with a clear rating (need {min_records}); ratings need "
             "rating_scale stars_1_5, csat_1_5, nps_0_10 or custom_<min>_<max>"
         )
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     folder = Path(work_dir) / WEAK_DIR / stamp
     train_part, hold_part = weak[weak["split"] == "train"], weak[weak["split"] == "holdout"]
     if train_part.empty or hold_part.empty:

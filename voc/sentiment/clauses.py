@@ -8,6 +8,7 @@ breaks, and contrast words in English (but, however, although...) and Thai (เนเ
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -62,7 +63,7 @@ def split_clauses(text: str) -> list[tuple[int, int]]:
     cuts = {m.start() for m in _BOUNDARY_RE.finditer(text)} | {m.end() for m in _BOUNDARY_RE.finditer(text)}
     bounds = [0, *sorted(c for c in cuts if 0 < c < len(text)), len(text)]
     spans: list[tuple[int, int]] = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         piece = text[a:b]
         s, e = a + len(piece) - len(piece.lstrip()), a + len(piece.rstrip())
         if e <= s:
@@ -171,3 +172,29 @@ def clause_sentiment_for_topic(
         neg = np.mean([c.p_negative for c in about])
         out.append(SENTIMENT_LABELS[int(np.argmax([pos, neu, neg]))])
     return np.asarray(out, dtype=object)
+
+
+def topic_sentiments(records: pd.DataFrame, clauses: pd.DataFrame, registry: pd.DataFrame) -> pd.Series:
+    """Each record's sentiment about its own topic, for the topic tables (one call before counting).
+
+    ``records``: record_id, topic_id, sentiment (one row a record, as the tables count them);
+    ``clauses``: the ``record_clauses`` table; ``registry``: the topic registry (its ``top_words``,
+    a JSON list, are the terms a clause must mention). Records without stored clauses, or whose
+    topic has no terms, keep their message sentiment. Returns a Series aligned with ``records``.
+    """
+    out = records["sentiment"].copy()
+    if records.empty or clauses.empty or registry.empty:
+        return out
+    terms = {
+        tid: [w for w in (json.loads(words) if isinstance(words, str) and words else []) if isinstance(w, str)]
+        for tid, words in zip(registry["topic_id"], registry["top_words"])
+    }
+    stored = dict(zip(clauses["record_id"], clauses["clauses"]))
+    for tid, idx in records.groupby("topic_id", sort=False).groups.items():
+        words = terms.get(tid)
+        if not words:
+            continue
+        part = records.loc[idx]
+        cl = [parse_clauses(stored.get(r)) for r in part["record_id"]]
+        out.loc[idx] = clause_sentiment_for_topic(cl, part["sentiment"].tolist(), words)
+    return out

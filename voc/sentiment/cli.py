@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
 
 import typer
 
@@ -63,7 +63,7 @@ def predict(
     text_column: str = typer.Option(..., "--text-column", help="Column holding the text."),
     output: Path = typer.Option(..., "--output", help="Where to write (format by suffix)."),
     model: str = typer.Option("default", "--model", help="Model name under models/sentiment, or a path."),
-    language_column: Optional[str] = typer.Option(None, help="Column holding each text's language."),
+    language_column: str | None = typer.Option(None, help="Column holding each text's language."),
     batch_size: int = typer.Option(4096, min=1, help="Texts scored at once."),
 ) -> None:
     """Write every input column plus sentiment, sentiment_confidence, the four probabilities and sentiment_model."""
@@ -90,15 +90,15 @@ def predict(
 
 
 def train_sentiment(
-    config: Optional[Path] = typer.Option(
+    config: Path | None = typer.Option(
         None, "--config", help="Training YAML (see configs/train/); with --from-store, the base data (default: "
         "the default model's own train_config.yaml)."
     ),
-    output_dir: Optional[Path] = typer.Option(None, help="Where the model directory goes (default models/sentiment)."),
+    output_dir: Path | None = typer.Option(None, help="Where the model directory goes (default models/sentiment)."),
     from_store: bool = typer.Option(
         False, "--from-store", help="Add weak labels from the store's rated records; the gate decides promotion."
     ),
-    pipeline_config: Optional[Path] = typer.Option(
+    pipeline_config: Path | None = typer.Option(
         None, "--pipeline", help="With --from-store: the pipeline config whose store is read."
     ),
 ) -> None:
@@ -120,7 +120,7 @@ def train_sentiment(
     typer.echo(f"make it the default with: voc models promote {directory.name}")
 
 
-def _pipeline(pipeline_config: Optional[Path]):
+def _pipeline(pipeline_config: Path | None):
     from voc.config import load_config
 
     if pipeline_config is None:
@@ -128,7 +128,7 @@ def _pipeline(pipeline_config: Optional[Path]):
     return load_config(pipeline_config)
 
 
-def _train_from_store(config: Optional[Path], output_dir: Optional[Path], pipeline_config: Optional[Path]) -> None:
+def _train_from_store(config: Path | None, output_dir: Path | None, pipeline_config: Path | None) -> None:
     from voc.pipeline import open_pipeline_store
     from voc.sentiment.adapt import train_from_store
     from voc.sentiment.catalog import resolve_model_dir
@@ -195,12 +195,12 @@ def evaluate_sentiment(
     data: Path = typer.Option(..., "--data", help="Labelled CSV, TSV, JSONL or Parquet file."),
     text_column: str = typer.Option(..., "--text-column"),
     label_column: str = typer.Option(..., "--label-column"),
-    label_map: Optional[str] = typer.Option(
+    label_map: str | None = typer.Option(
         None, "--label-map",
         help='JSON mapping raw labels to positive/neutral/negative/question, e.g. \'{"0": "negative", "1": "positive"}\' '
         "(default: wisesight's pos/neu/neg/q and the canonical names).",
     ),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write all figures as JSON here."),
+    json_out: Path | None = typer.Option(None, "--json", help="Also write all figures as JSON here."),
 ) -> None:
     """Print micro-F1, macro-F1 and the confusion matrix of a model on labelled data."""
     from voc.sentiment.catalog import load_model
@@ -252,7 +252,7 @@ def list_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.
         typer.echo(f"{'*' if r['default'] else ' '} {r['model']:<28} {r['backend']:<26} {r['created']:<26} {figures}")
 
 
-def _promotion_config(config: Optional[Path]):
+def _promotion_config(config: Path | None):
     from voc.sentiment.config import SentimentConfig
 
     if config is None:
@@ -273,7 +273,7 @@ def _promotion_config(config: Optional[Path]):
 @models_app.command("promote")
 def promote_command(
     name: str = typer.Argument(..., help="Model directory name (or path) to make the default."),
-    config: Optional[Path] = typer.Option(None, help="Pipeline config whose sentiment.promotion sets the reference set and tolerance."),
+    config: Path | None = typer.Option(None, help="Pipeline config whose sentiment.promotion sets the reference set and tolerance."),
     force: bool = typer.Option(False, help="Promote even when the model scores worse."),
 ) -> None:
     """Make a model the default if it is not worse than the current one beyond the tolerance."""

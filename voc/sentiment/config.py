@@ -62,7 +62,7 @@ class DataFile(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _one_language_source(self) -> "DataFile":
+    def _one_language_source(self) -> DataFile:
         if self.language and self.language_column:
             raise ValueError("give language or language_column, not both")
         return self
@@ -131,7 +131,7 @@ class LinearParams(_Strict):
     """Weight of macro-F1 next to micro-F1 when choosing C and offsets on valid."""
 
     @model_validator(mode="after")
-    def _nb_needs_svm(self) -> "LinearParams":
+    def _nb_needs_svm(self) -> LinearParams:
         if self.nb_weighting and self.classifier != "svm":
             raise ValueError("nb_weighting works with classifier: svm only")
         return self

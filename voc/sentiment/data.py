@@ -32,7 +32,7 @@ class LabelledData:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def subset(self, mask: np.ndarray) -> "LabelledData":
+    def subset(self, mask: np.ndarray) -> LabelledData:
         idx = np.flatnonzero(mask)
         return LabelledData(
             [self.texts[i] for i in idx],

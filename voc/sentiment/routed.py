@@ -9,8 +9,9 @@ alone, so training, tuning and scoring route a text the same way whatever ``voc.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -86,7 +87,7 @@ class RoutedSentimentModel(SentimentModel):
         }
 
     @classmethod
-    def load(cls, directory: Path, manifest: dict[str, Any]) -> "RoutedSentimentModel":
+    def load(cls, directory: Path, manifest: dict[str, Any]) -> RoutedSentimentModel:
         from voc.sentiment.base import read_manifest
 
         heads = {}
@@ -98,7 +99,7 @@ class RoutedSentimentModel(SentimentModel):
     @classmethod
     def train(
         cls, config: TrainConfig, train: LabelledData, valid: LabelledData | None
-    ) -> tuple["RoutedSentimentModel", dict[str, Any]]:
+    ) -> tuple[RoutedSentimentModel, dict[str, Any]]:
         """Route train and valid texts by script; train and tune each head on its own share."""
         heads: dict[str, LinearSentimentModel] = {}
         tuning: dict[str, Any] = {}
