@@ -127,7 +127,7 @@ def choose_mixed_weight(
     model: RoutedSentimentModel, valid: LabelledData, macro_weight: float
 ) -> tuple[float, dict[str, Any]]:
     """The English head's share for code-mixed texts with the best valid score on the mixed valid texts."""
-    from voc.sentiment.evaluate import classification_scores, four_class_predictions
+    from voc.sentiment.evaluate import classification_scores, predictions_for
 
     mask = is_mixed(valid.texts)
     if mask.sum() < 20:
@@ -138,7 +138,7 @@ def choose_mixed_weight(
     p_en = model.heads["en"].predict_proba(texts)
     scores = {}
     for w in MIXED_WEIGHTS:
-        s = classification_scores(gold, four_class_predictions((1 - w) * p_th + w * p_en))
+        s = classification_scores(gold, predictions_for(gold, (1 - w) * p_th + w * p_en))
         scores[w] = (s["micro_f1"] + macro_weight * s["macro_f1"], s["micro_f1"], s["macro_f1"])
     best = max(MIXED_WEIGHTS, key=lambda w: (scores[w][0], -w))  # ties keep the smaller share
     log.info("code-mixed valid texts %d: en share %.2f", int(mask.sum()), best)
