@@ -156,3 +156,47 @@ def test_a_label_nobody_knows_names_its_row(tmp_path):
     )
     with pytest.raises(LabelFileError, match=r"row 3: unknown label 'so-so'"):
         import_labels(tmp_path / "bad.csv", tmp_path)
+
+
+def test_label_and_from_store_commands_as_a_user_runs_them(tmp_path, models_root, tiny_model_dir):
+    from typer.testing import CliRunner
+
+    from voc.cli import app
+    from voc.sentiment.catalog import load_model, read_registry
+    from voc.sentiment.config import TrainConfig
+    from voc.sentiment.train import train_model
+
+    st, df = _planted_store(tmp_path / "voc.duckdb")
+    with st:
+        scores = load_model(str(tiny_model_dir)).predict(df["text"].tolist())
+        scores.insert(0, "record_id", df["record_id"].to_numpy())
+        st.upsert_stage("record_sentiment", scores)
+    cfg = tmp_path / "voc.yaml"
+    cfg.write_text("store:\n  path: voc.duckdb\n", encoding="utf-8")
+    cli = CliRunner()
+    res = cli.invoke(app, ["label", "export", "--config", str(cfg), "--output", str(tmp_path / "l.xlsx"), "--n", "5"])
+    assert res.exit_code == 0, res.output
+    assert "5 records to label" in res.output
+    from voc.tableio import read_table
+
+    sheet = read_table(tmp_path / "l.xlsx")
+    sheet["label"] = ["negative", "positive", "neutral", "negative", "maybe"]
+    sheet.to_csv(tmp_path / "l.csv", index=False)
+    res = cli.invoke(app, ["label", "import", "--config", str(cfg), "--input", str(tmp_path / "l.csv")])
+    assert res.exit_code == 1 and "row 6: unknown label 'maybe'" in res.output
+    sheet.loc[4, "label"] = "positive"
+    sheet.to_csv(tmp_path / "l.csv", index=False)
+    res = cli.invoke(app, ["label", "import", "--config", str(cfg), "--input", str(tmp_path / "l.csv")])
+    assert res.exit_code == 0 and "5 labels read" in res.output
+
+    base_cfg = TrainConfig.model_validate(tiny_train_config(tmp_path, name="clibase"))
+    train_model(base_cfg, models_root)
+    base_yaml = models_root / "clibase-v1" / "train_config.yaml"
+    res = cli.invoke(app, ["train", "sentiment", "--from-store", "--pipeline", str(cfg), "--config", str(base_yaml),
+                           "--output-dir", str(models_root)])
+    assert res.exit_code == 0, res.output
+    assert "challenger written" in res.output and "human labels: " in res.output
+    assert (models_root / "clibase-store-v1" / "card.json").is_file()
+    # no champion yet: the gate has nothing to compare against and promotes the challenger
+    assert "promoted: clibase-store-v1 is the default" in res.output
+    assert read_registry(models_root)["default"] == "clibase-store-v1"
