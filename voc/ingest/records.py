@@ -361,6 +361,7 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: b
         out_rows.append(
             (
                 record_id, ctx.source, chan_l[k], created_list[k], weeks[k], text, rating,
+                None,  # rating_scale: not read from sources on this branch (the counting helper's ingest sets it)
                 seg_json,
                 akey,
                 _dumps(meta),
