@@ -46,14 +46,15 @@ POS = ["fast delivery, thank you so much", "พนักงานน่ารั
 def _planted_store(path, n_per=8):
     from voc.store import open_store
 
+    scales = ["stars_1_5", "csat_1_5", "nps_0_10", "nps_0_10"]
     rows = []
     k = 0
     for rep in range(n_per):
         for text in NEG:
-            rows.append((f"n{k}", f"{text} #{rep}", [1, 2, 0, 5][k % 4], ["stars_1_5", "csat_1_5", "nps_0_10", "nps_0_10"][k % 4]))
+            rows.append((f"n{k}", f"{text} #{rep}", [1, 2, 0, 5][k % 4], scales[k % 4]))
             k += 1
         for text in POS:
-            rows.append((f"p{k}", f"{text} #{rep}", [5, 4, 10, 9][k % 4], ["stars_1_5", "csat_1_5", "nps_0_10", "nps_0_10"][k % 4]))
+            rows.append((f"p{k}", f"{text} #{rep}", [5, 4, 10, 9][k % 4], scales[k % 4]))
             k += 1
     rows.append(("mid", "it was ok I guess", 3, "stars_1_5"))
     rows.append(("none", "no rating here", None, None))
@@ -64,7 +65,8 @@ def _planted_store(path, n_per=8):
     df["created_at"] = pd.Timestamp("2026-11-18T09:00:00Z")
     st = open_store("duckdb", path)
     st.upsert_records(df)
-    st.upsert_stage("record_text", pd.DataFrame({"record_id": df["record_id"], "language": "th", "text_clean": df["text"]}))
+    text = pd.DataFrame({"record_id": df["record_id"], "language": "th", "text_clean": df["text"]})
+    st.upsert_stage("record_text", text)
     return st, df
 
 

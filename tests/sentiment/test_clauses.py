@@ -79,13 +79,17 @@ def test_a_topic_gets_the_feeling_of_its_own_clauses():
     wait = _clause(1, "but the wait was two hours", "negative", 0.1, 0.2, 0.7)
     message = [staff, wait]
     only = [_clause(0, "the wait was fine", "positive", 0.7, 0.2, 0.1)]
-    got = clause_sentiment_for_topic([message, message, only], ["negative", "negative", "positive"], ["staff", "พนักงาน"])
+    labels = ["negative", "negative", "positive"]
+    got = clause_sentiment_for_topic([message, message, only], labels, ["staff", "พนักงาน"])
     # the staff topic reads the polite clause, not the message's overall (negative) label
     assert got.tolist() == ["positive", "positive", "positive"]
     assert clause_sentiment_for_topic([message], ["positive"], ["wait", "รอ"]).tolist() == ["negative"]
     # no clause mentions the topic: the message label stands
     assert clause_sentiment_for_topic([message], ["neutral"], ["parking"]).tolist() == ["neutral"]
-    th = [_clause(0, "พนักงานสุภาพ", "positive", 0.9, 0.05, 0.05), _clause(1, "แต่รอนานสองชั่วโมง", "negative", 0.1, 0.1, 0.8)]
+    th = [
+        _clause(0, "พนักงานสุภาพ", "positive", 0.9, 0.05, 0.05),
+        _clause(1, "แต่รอนานสองชั่วโมง", "negative", 0.1, 0.1, 0.8),
+    ]
     assert clause_sentiment_for_topic([th], ["negative"], ["พนักงาน"]).tolist() == ["positive"]
 
 
@@ -125,7 +129,10 @@ def test_the_sentiment_stage_stores_clauses_for_a_mixed_message(tmp_path, tiny_m
 def test_topic_tables_get_each_topics_own_clause_feeling():
     from voc.sentiment.clauses import topic_sentiments
 
-    mixed = [_clause(0, "staff polite", "positive", 0.8, 0.1, 0.1), _clause(1, "but the wait was two hours", "negative", 0.1, 0.2, 0.7)]
+    mixed = [
+        _clause(0, "staff polite", "positive", 0.8, 0.1, 0.1),
+        _clause(1, "but the wait was two hours", "negative", 0.1, 0.2, 0.7),
+    ]
     stored = json.dumps([c.__dict__ for c in mixed])
     clauses = pd.DataFrame({"record_id": ["a", "b"], "clauses": [stored, stored]})
     registry = pd.DataFrame({"topic_id": ["T1", "T2", "T3"], "top_words": [json.dumps(["staff", "polite"]),

@@ -87,7 +87,7 @@ def weak_labelled(store) -> pd.DataFrame:
     """The store's rated, non-duplicate records with a weak label: record_id, text, label, split."""
     df = _store_texts(store)
     df = df[df["duplicate_of"].isna()]
-    labels = [weak_label(r, s) for r, s in zip(df["rating"], df["rating_scale"])]
+    labels = [weak_label(r, s) for r, s in zip(df["rating"], df["rating_scale"], strict=True)]
     out = pd.DataFrame({"record_id": df["record_id"].to_numpy(), "text": df["text"].to_numpy(), "label": labels})
     out = out[out["label"].notna() & out["text"].fillna("").str.strip().ne("")].reset_index(drop=True)
     out["split"] = ["holdout" if in_holdout(i) else "train" for i in out["record_id"]]
@@ -157,8 +157,11 @@ def train_from_store(
             path = _write_jsonl(human[~hold], folder / "human_train.jsonl")
             extra_train.append(DataFile(path=str(path), name="store-human-train"))
         if h_hold:
-            reference.append(DataFile(path=str(_write_jsonl(human[hold], folder / "human_holdout.jsonl")), name="store-human-holdout"))
-    data = base.data.model_copy(update={"train": [*base.data.train, *extra_train], "test": [*base.data.test, *reference]})
+            path = _write_jsonl(human[hold], folder / "human_holdout.jsonl")
+            reference.append(DataFile(path=str(path), name="store-human-holdout"))
+    data = base.data.model_copy(
+        update={"train": [*base.data.train, *extra_train], "test": [*base.data.test, *reference]}
+    )
     config = base.model_copy(
         update={
             "name": f"{base.name}-store",
@@ -247,7 +250,7 @@ def import_labels(path: Path, work_dir: Path) -> dict[str, Any]:
     if missing:
         raise LabelFileError(f"{path}: missing column {', '.join(missing)} (export with `voc label export`)")
     rows = []
-    for i, (rid, text, raw) in enumerate(zip(df["record_id"], df["text"], df["label"]), start=2):
+    for i, (rid, text, raw) in enumerate(zip(df["record_id"], df["text"], df["label"], strict=True), start=2):
         value = "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw).strip().lower()
         if not value:
             continue

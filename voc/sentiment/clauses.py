@@ -91,13 +91,13 @@ def score_clauses(model, texts: Sequence[str], whole: pd.DataFrame | None = None
     """
     spans = [split_clauses(t) for t in texts]
     single = [whole is not None and len(sp) == 1 for sp in spans]
-    flat = [t[s:e] for t, sp, one in zip(texts, spans, single) if not one for s, e in sp]
+    flat = [t[s:e] for t, sp, one in zip(texts, spans, single, strict=True) if not one for s, e in sp]
     scored = model.predict(flat) if flat else None
     rows = {c: scored[c].to_numpy() for c in ("sentiment", *_PROBS)} if scored is not None else {}
     mine = {c: whole[c].to_numpy() for c in ("sentiment", *_PROBS)} if whole is not None else {}
     out: list[list[Clause]] = []
     k = 0
-    for n, (t, sp, one) in enumerate(zip(texts, spans, single)):
+    for n, (t, sp, one) in enumerate(zip(texts, spans, single, strict=True)):
         clauses = []
         for i, (s, e) in enumerate(sp):
             if one:
@@ -162,7 +162,7 @@ def clause_sentiment_for_topic(
     """
     terms = [t for t in terms if isinstance(t, str) and t.strip()]
     out = []
-    for cl, whole in zip(clauses, message_sentiment):
+    for cl, whole in zip(clauses, message_sentiment, strict=True):
         about = [c for c in cl if _mentions(c.text, terms)] if len(cl) > 1 and terms else []
         if not about or len(about) == len(cl):
             out.append(whole)
@@ -187,9 +187,9 @@ def topic_sentiments(records: pd.DataFrame, clauses: pd.DataFrame, registry: pd.
         return out
     terms = {
         tid: [w for w in (json.loads(words) if isinstance(words, str) and words else []) if isinstance(w, str)]
-        for tid, words in zip(registry["topic_id"], registry["top_words"])
+        for tid, words in zip(registry["topic_id"], registry["top_words"], strict=True)
     }
-    stored = dict(zip(clauses["record_id"], clauses["clauses"]))
+    stored = dict(zip(clauses["record_id"], clauses["clauses"], strict=True))
     for tid, idx in records.groupby("topic_id", sort=False).groups.items():
         words = terms.get(tid)
         if not words:

@@ -12,7 +12,9 @@ import typer
 
 app = typer.Typer(help="Score sentiment with a trained model.", no_args_is_help=True)
 models_app = typer.Typer(help="List and promote trained sentiment models.", no_args_is_help=True)
-label_app = typer.Typer(help="The labelling loop: export uncertain records, import people's labels.", no_args_is_help=True)
+label_app = typer.Typer(
+    help="The labelling loop: export uncertain records, import people's labels.", no_args_is_help=True
+)
 
 
 @app.callback()
@@ -147,8 +149,10 @@ def _train_from_store(config: Path | None, output_dir: Path | None, pipeline_con
     )
     typer.echo(f"challenger written: {result.challenger}")
     if result.promoted:
-        typer.echo(f"promoted: {result.challenger.name} is the default ({result.metric} {result.challenger_score:.4f}"
-                   + (f", was {result.champion}: {result.champion_score:.4f})" if result.champion_score is not None else ")"))
+        was = f", was {result.champion}: {result.champion_score:.4f}" if result.champion_score is not None else ""
+        typer.echo(
+            f"promoted: {result.challenger.name} is the default ({result.metric} {result.challenger_score:.4f}{was})"
+        )
     else:
         typer.echo(f"not promoted: {result.reason}")
 

@@ -175,6 +175,16 @@ class RoutedParams(_Strict):
 
     th: LinearParams = Field(default_factory=LinearParams)
     en: LinearParams = Field(default_factory=LinearParams)
+    mixed_weights: list[float] = Field(default_factory=lambda: [0.0, 0.15, 0.3, 0.5])
+    """Shares of the English head in a code-mixed text's probabilities to choose from on valid (0: Thai head
+    alone). Any share above 0 scores those texts twice."""
+
+    @field_validator("mixed_weights")
+    @classmethod
+    def _shares(cls, v: list[float]) -> list[float]:
+        if not v or any(not 0.0 <= w <= 1.0 for w in v):
+            raise ValueError("mixed_weights: one or more shares between 0 and 1")
+        return v
 
 
 class TrainConfig(_Strict):

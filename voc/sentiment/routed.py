@@ -9,6 +9,7 @@ alone, so training, tuning and scoring route a text the same way whatever ``voc.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,13 +28,13 @@ HEADS = ("th", "en")
 HEADS_DIR = "heads"
 
 
-MIXED_WEIGHTS = (0.0, 0.15, 0.3, 0.5)
-"""The English head's share of a code-mixed text's probabilities that training may choose (on valid)."""
+_THAI_SCRIPT = re.compile("[\u0e01-\u0e5b]")
 
 
 def route(texts: Sequence[str]) -> np.ndarray:
     """The head of each text: ``th`` when it has Thai script (Thai or code-mixed), else ``en``."""
-    return np.asarray(["th" if any("\u0e01" <= ch <= "\u0e5b" for ch in t) else "en" for t in texts], dtype=object)
+    search = _THAI_SCRIPT.search
+    return np.asarray(["th" if search(t) else "en" for t in texts], dtype=object)
 
 
 def is_mixed(texts: Sequence[str]) -> np.ndarray:
@@ -119,31 +120,37 @@ class RoutedSentimentModel(SentimentModel):
             tuning[head] = {"train_texts": len(part), "valid_texts": len(vpart) if vpart else 0, **head_tuning}
         model = cls(config.name, "unsaved", heads)
         if valid is not None:
-            model.mixed_weight, tuning["mixed"] = choose_mixed_weight(model, valid, config.routed.th.macro_weight)
+            model.mixed_weight, tuning["mixed"] = choose_mixed_weight(
+                model, valid, config.routed.th.macro_weight, config.routed.mixed_weights
+            )
         return model, tuning
 
 
 def choose_mixed_weight(
-    model: RoutedSentimentModel, valid: LabelledData, macro_weight: float
+    model: RoutedSentimentModel, valid: LabelledData, macro_weight: float, shares: Sequence[float] = (0.0,)
 ) -> tuple[float, dict[str, Any]]:
     """The English head's share for code-mixed texts with the best valid score on the mixed valid texts."""
     from voc.sentiment.evaluate import classification_scores, predictions_for
 
     mask = is_mixed(valid.texts)
+    if list(shares) == [0.0]:
+        return 0.0, {"valid_texts": int(mask.sum()), "chosen": 0.0, "why": "mixed_weights is [0]: Thai head alone"}
     if mask.sum() < 20:
         return 0.0, {"valid_texts": int(mask.sum()), "chosen": 0.0, "why": "too few code-mixed valid texts"}
-    texts = [t for t, m in zip(valid.texts, mask) if m]
+    texts = [t for t, m in zip(valid.texts, mask, strict=True) if m]
     gold = valid.labels[mask]
     p_th = model.heads["th"].predict_proba(texts)
     p_en = model.heads["en"].predict_proba(texts)
     scores = {}
-    for w in MIXED_WEIGHTS:
+    for w in shares:
         s = classification_scores(gold, predictions_for(gold, (1 - w) * p_th + w * p_en))
         scores[w] = (s["micro_f1"] + macro_weight * s["macro_f1"], s["micro_f1"], s["macro_f1"])
-    best = max(MIXED_WEIGHTS, key=lambda w: (scores[w][0], -w))  # ties keep the smaller share
+    best = max(shares, key=lambda w: (scores[w][0], -w))  # ties keep the smaller share
     log.info("code-mixed valid texts %d: en share %.2f", int(mask.sum()), best)
     return best, {
         "valid_texts": int(mask.sum()),
         "chosen": best,
-        "candidates": [{"en_share": w, "micro_f1": round(v[1], 4), "macro_f1": round(v[2], 4)} for w, v in scores.items()],
+        "candidates": [
+            {"en_share": w, "micro_f1": round(v[1], 4), "macro_f1": round(v[2], 4)} for w, v in scores.items()
+        ],
     }
