@@ -110,13 +110,15 @@ class RoutedSentimentModel(SentimentModel):
             part = train.subset(train_routes == head)
             if not len(part):
                 raise ValueError(f"no training texts for the {head!r} head (routed by script)")
-            vpart = valid.subset(valid_routes == head) if valid is not None else None
+            vpart = valid.subset(np.asarray(valid_routes == head)) if valid is not None else None
             if vpart is not None and not len(vpart):
                 vpart = None
             params = getattr(config.routed, head)
             log.info("head %s: %d training texts, %d valid", head, len(part), len(vpart) if vpart else 0)
-            model, head_tuning = LinearSentimentModel.train(config.model_copy(update={"linear": params}), part, vpart)
-            heads[head] = model
+            head_model, head_tuning = LinearSentimentModel.train(
+                config.model_copy(update={"linear": params}), part, vpart
+            )
+            heads[head] = head_model
             tuning[head] = {"train_texts": len(part), "valid_texts": len(vpart) if vpart else 0, **head_tuning}
         model = cls(config.name, "unsaved", heads)
         if valid is not None:
@@ -143,7 +145,7 @@ def choose_mixed_weight(
     p_en = model.heads["en"].predict_proba(texts)
     scores = {}
     for w in shares:
-        s = classification_scores(gold, predictions_for(gold, (1 - w) * p_th + w * p_en))
+        s = classification_scores(list(gold), list(predictions_for(gold, (1 - w) * p_th + w * p_en)))
         scores[w] = (s["micro_f1"] + macro_weight * s["macro_f1"], s["micro_f1"], s["macro_f1"])
     best = max(shares, key=lambda w: (scores[w][0], -w))  # ties keep the smaller share
     log.info("code-mixed valid texts %d: en share %.2f", int(mask.sum()), best)
