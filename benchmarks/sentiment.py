@@ -60,6 +60,33 @@ def main() -> int:
     print(f"batch prediction: {len(texts)} docs in {predict_s:.2f} s = {len(texts) / predict_s:,.0f} docs/s "
           f"(batch {args.batch_size}, mean {sum(map(len, texts)) / len(texts):.0f} chars)")
 
+    # the sentiment stage also splits every text into clauses and scores the parts of mixed messages
+    from voc.sentiment.clauses import clause_rows
+
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), args.batch_size):
+        part = texts[i : i + args.batch_size]
+        clause_rows(range(len(part)), part, model, model.predict(part))
+    stage_s = time.perf_counter() - t0
+    figures["stage_docs_per_second_with_clauses"] = round(len(texts) / stage_s, 1)
+    print(f"with clause sentiments (the pipeline stage): {len(texts) / stage_s:,.0f} docs/s")
+    english = Path(str(wisesight_file("test").resolved_path())).parent.parent / "tweeteval-sentiment" / "valid.csv"
+    if english.is_file():
+        import pandas as pd
+
+        en = pd.read_csv(english)["text"].astype(str).tolist()
+        en = (en * (args.docs // len(en) + 1))[: args.docs]
+        t0 = time.perf_counter()
+        for i in range(0, len(en), args.batch_size):
+            model.predict(en[i : i + args.batch_size])
+        en_s = time.perf_counter() - t0
+        figures["english_docs_per_second"] = round(len(en) / en_s, 1)
+        print(f"English tweets (tweeteval valid repeated): {len(en) / en_s:,.0f} docs/s")
+    if model.path is not None:
+        size = sum(p.stat().st_size for p in Path(model.path).rglob("*") if p.is_file())
+        figures["model_folder_mb"] = round(size / 1e6, 1)
+        print(f"model folder {size / 1e6:.1f} MB")
+
     scores = evaluate_model(model, test)
     figures["wisesight_test"] = {"micro_f1": round(scores["micro_f1"], 4), "macro_f1": round(scores["macro_f1"], 4),
                                  "confusion": scores["confusion"]}

@@ -315,7 +315,7 @@ def _mount_stage_commands() -> None:
     from voc.ingest.quarantine_cli import app as quarantine_app
     from voc.insights.cli import app as insights_app
     from voc.sentiment.cli import app as sentiment_app
-    from voc.sentiment.cli import evaluate_sentiment, rescore, train_sentiment
+    from voc.sentiment.cli import evaluate_sentiment, label_app, rescore, train_sentiment
     from voc.sentiment.models_cli import models_app
     from voc.text.cli import app as text_app
     from voc.topics.cli import app as topics_app
@@ -324,6 +324,7 @@ def _mount_stage_commands() -> None:
     app.add_typer(sentiment_app, name="sentiment", help="Score sentiment with a trained model.")
     app.add_typer(topics_app, name="topics", help="Fit topics on a file.")
     app.add_typer(models_app, name="models", help="List and promote trained models.")
+    app.add_typer(label_app, name="label", help="Export uncertain records for labelling; import the labels.")
     app.add_typer(insights_app, name="insights", help="Build weekly insight tables from files.")
     app.add_typer(export_app, name="export", help="Re-render a week's exports.")
     app.add_typer(quarantine_app, name="quarantine", help="Rows ingest quarantined: where they were and why.")

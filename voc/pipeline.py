@@ -25,7 +25,7 @@ from voc.alerts.send import Delivery, Notifier, send_with_retries
 from voc.config import PipelineConfig
 from voc.errors import ConfigError, StoreError, VocError
 from voc.ingest.run import Reconciliation, ingest_source, new_run_id, record_failure
-from voc.schema import OUTLIER_TOPIC_ID
+from voc.schema import OUTLIER_TOPIC_ID, TABLES
 from voc.store import Store, open_store
 from voc.weeks import parse_week, shift_week, week_range
 
@@ -142,8 +142,16 @@ def _cached_model(name: str):
 
 
 def sentiment_chunk(texts: list[str], languages: list[str | None], model: str) -> pd.DataFrame:
-    """Sentiment scores for one chunk; the model (a directory: a promotion changes it) is loaded once per worker."""
-    return _cached_model(model).predict(texts, languages)
+    """Sentiment scores for one chunk, with each text's clauses (``record_clauses`` columns) beside them.
+
+    The model (a directory: a promotion changes it) is loaded once per worker process.
+    """
+    from voc.sentiment.clauses import clause_rows
+
+    scorer = _cached_model(model)
+    scores = scorer.predict(texts, languages)
+    clauses = clause_rows(range(len(texts)), texts, scorer, scores).drop(columns=["record_id", "sentiment_model"])
+    return pd.concat([scores, clauses], axis=1)
 
 
 def configured_model(config: PipelineConfig) -> tuple[str, str]:
@@ -247,7 +255,8 @@ def score_sentiment(config: PipelineConfig, store: Store, weeks: list[str], mapp
     for sl, part in zip(slices, parts, strict=True):
         part = part.reset_index(drop=True)
         part.insert(0, "record_id", todo["record_id"].iloc[sl].to_numpy())
-        store.upsert_stage("record_sentiment", part)
+        store.upsert_stage("record_clauses", part[list(TABLES["record_clauses"].columns)])
+        store.upsert_stage("record_sentiment", part[list(TABLES["record_sentiment"].columns)])
     return len(texts)
 
 

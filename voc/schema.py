@@ -63,6 +63,16 @@ SENTIMENT_COLUMNS: dict[str, str] = {
     "sentiment_model": "VARCHAR",  # model name@version
 }
 
+CLAUSE_COLUMNS: dict[str, str] = {
+    "record_id": "VARCHAR",
+    "n_clauses": "BIGINT",
+    # JSON list, one object a clause: idx, start, end (offsets in text_clean), text (a span of the
+    # redacted clean text), sentiment, p_positive, p_neutral, p_negative, p_question
+    "clauses": "VARCHAR",
+    "clause_version": "BIGINT",  # voc.sentiment.clauses.CLAUSE_VERSION: the split rules used
+    "sentiment_model": "VARCHAR",  # model name@version that scored the clauses
+}
+
 TOPIC_ASSIGNMENT_COLUMNS: dict[str, str] = {
     "record_id": "VARCHAR",
     "iso_week": "VARCHAR",  # the week whose run assigned it
@@ -447,6 +457,7 @@ TABLES: dict[str, Table] = {
         Table("records", "records", RECORD_COLUMNS, ("record_id",), "iso_week", "canonical records"),
         Table("record_text", "stage", TEXT_COLUMNS, ("record_id",), None, "text layer output per record"),
         Table("record_sentiment", "stage", SENTIMENT_COLUMNS, ("record_id",), None, "sentiment per record"),
+        Table("record_clauses", "stage", CLAUSE_COLUMNS, ("record_id",), None, "clause sentiments per record"),
         Table("record_topics", "stage", TOPIC_ASSIGNMENT_COLUMNS, ("record_id",), "iso_week", "topic per record"),
         Table("quarantine", "log", QUARANTINE_COLUMNS, (), None, "rows refused at ingest, with the reason"),
         Table("run_log", "log", RUN_LOG_COLUMNS, (), "iso_week", "one reconciliation row per source and run"),

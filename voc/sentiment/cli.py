@@ -14,6 +14,9 @@ import typer
 
 app = typer.Typer(help="Score sentiment with a trained model.", no_args_is_help=True)
 MODEL_HELP = "Model name (your models first, then the shipped ones; default: the promoted one), or a path."
+label_app = typer.Typer(
+    help="The labelling loop: export uncertain records, import people's labels.", no_args_is_help=True
+)
 
 
 @app.callback()
@@ -112,13 +115,27 @@ def rescore(
 
 
 def train_sentiment(
-    config: Path = typer.Option(..., "--config", help="Training YAML (see configs/train/)."),
+    config: Path | None = typer.Option(
+        None, "--config", help="Training YAML (see configs/train/); with --from-store, the base data (default: "
+        "the default model's own train_config.yaml)."
+    ),
     output_dir: Path | None = typer.Option(
         None, help="Where the model directory goes (default: the config's output_dir, else <models_dir>/sentiment)."),
+    from_store: bool = typer.Option(
+        False, "--from-store", help="Add weak labels from the store's rated records; the gate decides promotion."
+    ),
+    pipeline_config: Path | None = typer.Option(
+        None, "--pipeline", help="With --from-store: the pipeline config whose store is read."
+    ),
 ) -> None:
     """Train a sentiment model from a config; writes a versioned model directory with its card."""
     from voc.sentiment.train import load_train_config, train_model
 
+    if from_store:
+        _train_from_store(config, output_dir, pipeline_config)
+        return
+    if config is None:
+        raise _fail("give --config TRAIN.yaml (or --from-store --pipeline PIPELINE.yaml)")
     with _user_errors():
         cfg = load_train_config(config)
         directory = train_model(cfg, output_dir)
@@ -129,6 +146,76 @@ def train_sentiment(
     if cfg.tracking is not None:
         typer.echo(f"logged to MLflow: {cfg.tracking.uri} (experiment {cfg.tracking.experiment})")
     typer.echo(f"make it the default with: voc models promote {directory.name}")
+
+
+def _pipeline(pipeline_config: Path | None):
+    from voc.config import load_config
+
+    if pipeline_config is None:
+        raise _fail("give --pipeline PIPELINE.yaml: the pipeline config whose store holds the records")
+    return load_config(pipeline_config)
+
+
+def _train_from_store(config: Path | None, output_dir: Path | None, pipeline_config: Path | None) -> None:
+    from voc.pipeline import open_pipeline_store
+    from voc.sentiment.adapt import train_from_store
+    from voc.sentiment.catalog import resolve_model_dir
+    from voc.sentiment.train import load_train_config
+
+    cfg = _pipeline(pipeline_config)
+    with _user_errors():
+        base_path = config or resolve_model_dir(cfg.sentiment.model, cfg.models_dir) / "train_config.yaml"
+        base = load_train_config(base_path)
+        with open_pipeline_store(cfg) as store:
+            result = train_from_store(store, Path(cfg.base_dir), base, output_dir, cfg.sentiment.promotion,
+                                      models_dir=cfg.models_dir)
+    typer.echo(
+        f"weak labels from the store: {result.weak_train} training, {result.weak_holdout} held out"
+        + (f"; human labels: {result.human_train} training, {result.human_holdout} held out" if result.human_train
+           or result.human_holdout else "")
+    )
+    typer.echo(f"challenger written: {result.challenger}")
+    if result.promoted:
+        was = f", was {result.champion}: {result.champion_score:.4f}" if result.champion_score is not None else ""
+        typer.echo(
+            f"promoted: {result.challenger.name} is the default ({result.metric} {result.challenger_score:.4f}{was})"
+        )
+    else:
+        typer.echo(f"not promoted: {result.reason}")
+
+
+@label_app.command("export")
+def label_export(
+    pipeline_config: Path = typer.Option(..., "--config", help="Pipeline config whose store is read."),
+    output: Path = typer.Option(..., "--output", help="CSV or XLSX to write (Thai stays readable in Excel)."),
+    n: int = typer.Option(200, "--n", min=1, help="How many records (the least sure first)."),
+    week: list[str] = typer.Option([], "--week", help="Only records of this ISO week (repeatable)."),
+) -> None:
+    """Write the records the model is least sure about, with an empty label column for people to fill."""
+    from voc.pipeline import open_pipeline_store
+    from voc.sentiment.adapt import export_for_labelling
+
+    cfg = _pipeline(pipeline_config)
+    with _user_errors(), open_pipeline_store(cfg) as store:
+        count = export_for_labelling(store, output, n, week or None)
+    typer.echo(f"{count} records to label -> {output} (fill the label column: positive, neutral or negative)")
+
+
+@label_app.command("import")
+def label_import(
+    pipeline_config: Path = typer.Option(..., "--config", help="Pipeline config (labels are kept beside it)."),
+    input: Path = typer.Option(..., "--input", help="The labelled CSV or XLSX written by `voc label export`."),
+) -> None:
+    """Read people's labels back as a training and evaluation set for `voc train sentiment --from-store`."""
+    from voc.sentiment.adapt import import_labels
+
+    cfg = _pipeline(pipeline_config)
+    with _user_errors():
+        info = import_labels(input, Path(cfg.base_dir))
+    typer.echo(
+        f"{info['read']} labels read; {info['total']} in all ({info['train']} training, {info['eval']} evaluation) "
+        f"-> {info['path']}"
+    )
 
 
 DEFAULT_LABEL_MAP = {"pos": "positive", "neu": "neutral", "neg": "negative", "q": "question"}

@@ -46,6 +46,8 @@ class DataFile(_Strict):
     language_column: str | None = None
     name: str | None = None
     """Short name in reports (default: the file name)."""
+    drop_labels: list[str] = Field(default_factory=list)
+    """Raw labels whose rows are left out (an intent that says nothing about the customer's feeling)."""
 
     @field_validator("label_map")
     @classmethod
@@ -176,6 +178,27 @@ class TransformerParams(_Strict):
     """Keep the epoch with the best valid score rather than the last."""
 
 
+class RoutedParams(_Strict):
+    """``sentiment.routed.v1``: one linear head per script, each trained and tuned on its own texts.
+
+    A text with Thai script (Thai or code-mixed) goes to the ``th`` head, any other to ``en``; the
+    training and valid texts are routed the same way, so a head never sees the other language.
+    """
+
+    th: LinearParams = Field(default_factory=LinearParams)
+    en: LinearParams = Field(default_factory=LinearParams)
+    mixed_weights: list[float] = Field(default_factory=lambda: [0.0, 0.15, 0.3, 0.5])
+    """Shares of the English head in a code-mixed text's probabilities to choose from on valid (0: Thai head
+    alone). Any share above 0 scores those texts twice."""
+
+    @field_validator("mixed_weights")
+    @classmethod
+    def _shares(cls, v: list[float]) -> list[float]:
+        if not v or any(not 0.0 <= w <= 1.0 for w in v):
+            raise ValueError("mixed_weights: one or more shares between 0 and 1")
+        return v
+
+
 class TrainConfig(_Strict):
     """One training run: data, backend, hyperparameters, seed and output name."""
 
@@ -187,6 +210,7 @@ class TrainConfig(_Strict):
     data: DataConfig
     linear: LinearParams = Field(default_factory=LinearParams)
     transformer: TransformerParams = Field(default_factory=TransformerParams)
+    routed: RoutedParams = Field(default_factory=RoutedParams)
     output_dir: str | None = None
     """Where model directories go, relative to the config file (default: the user's models folder,
     ``<models_dir>/sentiment``; see ``voc.paths.user_models_dir``)."""

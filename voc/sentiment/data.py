@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +130,12 @@ def read_labelled(specs: list[DataFile]) -> LabelledData:
         mapping = {**{c: c for c in CANONICAL_LABELS}, **spec.label_map}
         raw_texts = [_as_text(v) for v in df[spec.text_column].tolist()]
         raw_labels = [_as_text(v).strip() for v in df[spec.label_column].tolist()]
+        drop = set(spec.drop_labels)
+        if drop:
+            keep = [i for i, raw in enumerate(raw_labels) if raw not in drop]
+            df = df.iloc[keep].reset_index(drop=True)
+            raw_texts = [raw_texts[i] for i in keep]
+            raw_labels = [raw_labels[i] for i in keep]
         for i, (text, raw) in enumerate(zip(raw_texts, raw_labels, strict=True)):
             if not text.strip():
                 raise TrainingDataError(f"{path}: row {i + 1}: empty text in column {spec.text_column!r}")
@@ -146,7 +153,8 @@ def read_labelled(specs: list[DataFile]) -> LabelledData:
         if spec.language_column:
             languages.extend(_as_text(v) or "other" for v in df[spec.language_column].tolist())
         else:
-            languages.extend([spec.language] * len(raw_texts) if spec.language else guess_languages(raw_texts))
+            # each text's own language, not the file's: wisesight has English and code-mixed posts
+            languages.extend(guess_languages(raw_texts))
         sources.extend([spec.display_name] * len(raw_texts))
         files.append(
             {"name": spec.display_name, "path": spec.path, "rows": len(raw_texts), "sha256": file_sha256(path)}
@@ -154,6 +162,17 @@ def read_labelled(specs: list[DataFile]) -> LabelledData:
     return LabelledData(texts, np.asarray(labels, dtype=object), languages, sources, files)
 
 
+_THAI_RE = re.compile("[\u0e01-\u0e5b]")
+_LATIN_WORD_RE = re.compile("[A-Za-z]{2,}")
+
+
+def text_language(text: str) -> str:
+    """``th`` (Thai script only), ``mixed`` (Thai and a Latin word), or ``en`` (no Thai script)."""
+    if _THAI_RE.search(text):
+        return "mixed" if _LATIN_WORD_RE.search(text) else "th"
+    return "en"
+
+
 def guess_languages(texts: list[str]) -> list[str]:
-    """``th`` for text with Thai script, else ``en`` (enough to split metrics by language)."""
-    return ["th" if any("\u0e00" <= ch <= "\u0e7f" for ch in t) else "en" for t in texts]
+    """Each text's language by its script (enough to split metrics by language)."""
+    return [text_language(t) for t in texts]

@@ -112,9 +112,9 @@ class LinearSentimentModel(SentimentModel):
 
 
 def _objective(gold: np.ndarray, probs: np.ndarray, macro_weight: float) -> tuple[float, float, float]:
-    from voc.sentiment.evaluate import classification_scores, four_class_predictions
+    from voc.sentiment.evaluate import classification_scores, predictions_for
 
-    s = classification_scores(gold, four_class_predictions(probs))
+    s = classification_scores(gold, predictions_for(gold, probs))
     return s["micro_f1"] + macro_weight * s["macro_f1"], s["micro_f1"], s["macro_f1"]
 
 

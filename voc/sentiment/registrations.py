@@ -9,6 +9,7 @@ from __future__ import annotations
 from voc.registry import Registry
 from voc.sentiment.base import SentimentModel
 from voc.sentiment.linear import LinearSentimentModel
+from voc.sentiment.routed import RoutedSentimentModel
 from voc.sentiment.transformer import TransformerSentimentModel
 
 backends: Registry[type[SentimentModel]] = Registry("sentiment")
@@ -16,3 +17,4 @@ backends: Registry[type[SentimentModel]] = Registry("sentiment")
 
 backends.register(LinearSentimentModel.backend)(LinearSentimentModel)
 backends.register(TransformerSentimentModel.backend)(TransformerSentimentModel)
+backends.register(RoutedSentimentModel.backend)(RoutedSentimentModel)

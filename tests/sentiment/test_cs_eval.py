@@ -1,0 +1,85 @@
+"""The customer-service evaluation set: its shape, and the default model on the messages the issue names."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from cs_eval import CS_EVAL, CS_VALID, load_cs
+from voc.sentiment.catalog import load_model
+
+
+def test_eval_set_has_300_messages_in_three_languages_and_labels():
+    data = load_cs()
+    assert len(data) >= 300
+    assert Counter(data.labels) == Counter({"negative": 126, "neutral": 102, "positive": 77})
+    langs = Counter(data.languages)
+    assert langs["en"] >= 100 and langs["th"] >= 100 and langs["mixed"] >= 40
+
+
+def test_eval_and_valid_sets_share_no_message():
+    assert not set(load_cs().texts) & set(load_cs(CS_VALID, "cs-valid").texts)
+    kinds = {line.split("\t")[1] for line in CS_EVAL.read_text(encoding="utf-8").splitlines()[1:]}
+    assert kinds == {"review", "chat", "call_note"}
+
+
+@pytest.fixture(scope="module")
+def default_model():
+    from voc.errors import ModelError
+
+    try:
+        return load_model("default")
+    except ModelError as e:  # no shipped model in this checkout
+        pytest.skip(str(e))
+
+
+DOUBLE_CHARGE_EN = [
+    "I was charged twice for the same order and I'm very disappointed",
+    "My card was charged twice for one purchase, please refund",
+]
+DOUBLE_CHARGE_TH = ["โดนตัดเงินซ้ำสองรอบ 😡", "โดนตัดเงินซ้ำสองครั้ง ช่วยคืนเงินด้วยค่ะ"]
+
+
+# Known gap of default-routed-v1 (issue #15): its Thai head knows only wisesight, whose negatives are
+# emotional; a Thai complaint that states a fact ("charged twice") reads as neutral. Strict: when a
+# model gets them right these xfails fail, and the marks must go.
+THAI_GAP = pytest.mark.xfail(strict=True, reason="Thai head: factual complaints read as neutral (issue #15)")
+
+
+@pytest.mark.parametrize("text", DOUBLE_CHARGE_EN + [pytest.param(t, marks=THAI_GAP) for t in DOUBLE_CHARGE_TH])
+def test_double_charge_complaints_are_negative(default_model, text):
+    assert default_model.predict([text])["sentiment"][0] == "negative"
+
+
+@pytest.mark.parametrize("text", ["ขอเปลี่ยนที่อยู่จัดส่งได้ไหมครับ", "How do I update my card details?"])
+def test_plain_requests_are_neutral(default_model, text):
+    assert default_model.predict([text])["sentiment"][0] == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you kindly let me know why my refund still hasn't arrived? It has been three weeks.",
+        "I'm sorry to bother you again, but my order still hasn't arrived and nobody has replied.",
+        pytest.param("รบกวนช่วยตรวจสอบให้หน่อยนะคะ สั่งของไปสองอาทิตย์แล้วยังไม่ได้รับเลยค่ะ", marks=THAI_GAP),
+    ],
+)
+def test_polite_complaint_is_negative(default_model, text):
+    assert default_model.predict([text])["sentiment"][0] == "negative"
+
+
+def test_customer_service_figure_in_the_card_is_the_eval_set(default_model):
+    """The card's customer-service row is cs_eval.tsv scored now (a test split, never trained or tuned on)."""
+    import json
+
+    from voc.sentiment.evaluate import evaluate_model
+
+    card = json.loads((default_model.path / "card.json").read_text(encoding="utf-8"))
+    if "customer-service" not in card["metrics"].get("test", {}).get("by_source", {}):
+        pytest.skip("the default model's card has no customer-service figure")
+    assert not [f for f in card["data"]["train"] + card["data"]["valid"] if f["path"].endswith("cs_eval.tsv")]
+    scores = evaluate_model(default_model, load_cs(CS_EVAL, "customer-service"))
+    expected = card["metrics"]["test"]["by_source"]["customer-service"]
+    assert scores["macro_f1"] == pytest.approx(expected["macro_f1"], abs=1e-9)
+    assert expected["macro_f1"] >= 0.75  # the issue's bar for the customer-service set
