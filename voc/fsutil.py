@@ -46,7 +46,10 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
 
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically (mode 0644, UTF-8 unless told); returns the path."""
-    return atomic_write_bytes(path, text.encode(encoding))
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding=encoding)
+    return target
 
 
 def _publish(tmp: Path, target: Path) -> None:
