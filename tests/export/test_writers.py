@@ -183,13 +183,11 @@ def test_a_crash_while_writing_leaves_the_previous_file_whole(week_data, tmp_pat
     write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["html"]))
     before = (tmp_path / "report.html").read_text(encoding="utf-8")
 
-    real_write_bytes = Path.write_bytes
-
-    def crash(path, data):  # the export writers write bytes through voc.fsutil
-        real_write_bytes(path, b"<html><body>half")  # a partial write...
+    def crash(path, text, encoding=None):
+        Path(path).write_bytes(b"<html><body>half")  # a partial write...
         raise OSError("disk full")  # ...then the failure
 
-    monkeypatch.setattr(Path, "write_bytes", crash)
+    monkeypatch.setattr(Path, "write_text", crash)
     with pytest.raises(OSError, match="disk full"):
         write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["html"]))
     monkeypatch.undo()

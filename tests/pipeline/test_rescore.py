@@ -40,8 +40,9 @@ def _summary_models(tmp_path, week: str) -> str:
 
 
 def _xlsx_text(tmp_path, week: str) -> str:
+    """The first sheet of the PM workbook: the week's summary in the report language."""
     wb = load_workbook(tmp_path / "exports" / week / f"voc-{week}.xlsx", read_only=True)
-    return " ".join(str(c) for row in wb["summary"].iter_rows(values_only=True) for c in row if c is not None)
+    return " ".join(str(c) for row in wb.worksheets[0].iter_rows(values_only=True) for c in row if c is not None)
 
 
 def test_promoting_a_model_then_rerunning_a_week_rescores_it_and_rescore_does_it_on_demand(tmp_path, monkeypatch):

@@ -61,7 +61,7 @@ def reported_labels(probs: np.ndarray) -> np.ndarray:
     return np.asarray(["positive", "neutral", "negative"], dtype=object)[best]
 
 
-def predictions_for(gold: Sequence[str], probs: np.ndarray) -> np.ndarray:
+def predictions_for(gold: Sequence[str] | np.ndarray, probs: np.ndarray) -> np.ndarray:
     """Four-class argmax where the gold labels have questions (wisesight), else the reported label.
 
     Three-class data (tweets, customer-service sets) has no question class: a question read as

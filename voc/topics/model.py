@@ -278,17 +278,17 @@ def _distinct_sibling_labels(
     by_id = topics.set_index("local_id")
     for i, theme in enumerate(themes.itertuples()):
         members = by_id.loc[list(theme.local_topics)]
-        label = None
+        theme_name: str | None = None
         if weights is not None:
             summed: dict[str, float] = {}
             for topic, size in zip(theme.local_topics, members["size"], strict=False):
                 for word, w in weights.get(int(topic), {}).items():
                     summed[word] = summed.get(word, 0.0) + float(size) * w
             ranked = theme_terms(summed, [candidates[int(t)] for t in theme.local_topics])
-            label = theme_label_from_terms(
+            theme_name = theme_label_from_terms(
                 ranked, bool((members["thai_share"] >= 0.5).any()), bool((members["thai_share"] < 0.5).any())
             )
-        themes.at[i, "label"] = label or theme_label(members)
+        themes.at[i, "label"] = theme_name or theme_label(members)
 
 
 def _topic_table(
