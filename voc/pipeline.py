@@ -311,6 +311,22 @@ def trailing_weeks_as_fitted(records: pd.DataFrame, window: pd.DataFrame) -> pd.
     return out
 
 
+def with_topic_sentiment(records: pd.DataFrame, clauses: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
+    """``records`` with ``topic_sentiment``: the feeling of each record's clauses about its own topic.
+
+    A mixed message ("staff polite but the wait was two hours") keeps its one message label in
+    ``sentiment``; the topic tables count ``topic_sentiment``, so the waiting topic is not lifted by
+    the praise of the staff (:func:`voc.sentiment.clauses.topic_sentiments`).
+    """
+    from voc.sentiment.clauses import topic_sentiments
+
+    if records.empty or "topic_id" not in records.columns:
+        return records
+    clauses = clauses[clauses["record_id"].isin(records["record_id"])]
+    part = records[["record_id", "topic_id", "sentiment"]].reset_index(drop=True)
+    return records.assign(topic_sentiment=topic_sentiments(part, clauses, topics).to_numpy())
+
+
 def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id: str | None) -> list[Path]:
     """Build the week's insight tables, keep them in the store and export them.
 
@@ -322,6 +338,7 @@ def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id:
     weeks = window_weeks(week, config.insights.history_weeks + 1)
     records = trailing_weeks_as_fitted(store.enriched_records(weeks), store.weekly_table("topic_window", week))
     topics = store.topic_registry()
+    records = with_topic_sentiment(records, store.read_table("record_clauses"), topics)
     run_log = store.run_log(run_id) if run_id else store.run_log()
     tables = build_weekly_tables(week, records, topics, run_log, config.insights)
     for name, df in tables.items():

@@ -16,6 +16,7 @@ import pandas as pd
 from voc.insights.config import InsightsConfig
 from voc.insights.emerging import detect_emerging
 from voc.insights.quotes import pick_quotes
+from voc.insights.weekdata import topic_feeling
 from voc.schema import OUTLIER_TOPIC_ID
 from voc.schema import THEME_WEEK_COLUMNS as THEME_WEEK_SCHEMA
 from voc.topics.merges import final_topic_id
@@ -43,6 +44,7 @@ def theme_week_table(week: str, records: pd.DataFrame, topics: pd.DataFrame, con
         if col not in df.columns:
             df[col] = None
     counted = df[~(_present(df["duplicate_of"]) | _present(df["near_dup_of"])) & df["topic_id"].notna()].copy()
+    counted["sentiment"] = topic_feeling(counted)  # a theme feels what its topics' clauses say
     counted["theme_id"] = [hierarchy.theme_of(t) for t in counted["topic_id"]]
     counted["topic_id"] = [hierarchy.resolve(t) for t in counted["topic_id"]]
     counts = _counts(counted)

@@ -130,6 +130,7 @@ RECORD_DEFAULTS = {
     "topic_id": None, "topic_label": None, "topic_probability": np.nan,
     "near_dup_reason": None, "metadata": None, "rating_scale": None, "sentiment_model": None,
     "author_key": None, "created_at": None,
+    "topic_sentiment": None,  # the feeling of the clauses about the record's topic (voc.sentiment.clauses)
 }
 
 
@@ -149,17 +150,26 @@ def present(s: pd.Series) -> pd.Series:
     return s.notna() & (s.astype(object).fillna("").astype(str) != "")
 
 
+def topic_feeling(d: pd.DataFrame) -> pd.Series:
+    """Each record's sentiment as the topic tables count it: the feeling of its clauses about its topic
+    (``topic_sentiment``, set by the pipeline from ``record_clauses``) where known, else the message's."""
+    if "topic_sentiment" not in d.columns:
+        return d["sentiment"]
+    return d["topic_sentiment"].where(d["topic_sentiment"].notna(), d["sentiment"])
+
+
 def topic_counts(counted: pd.DataFrame) -> pd.DataFrame:
     cols = ["iso_week", "topic_id", "volume", "scored", "positive", "neutral", "negative",
             "rated", "rating_sum"]
     d = counted[counted["topic_id"].notna()]
     if d.empty:
         return pd.DataFrame(columns=cols).astype({c: "int64" for c in cols[2:]})
+    feel = topic_feeling(d)
     d = d.assign(
         volume=1,
-        positive=(d["sentiment"] == "positive").astype(int),
-        neutral=(d["sentiment"] == "neutral").astype(int),
-        negative=(d["sentiment"] == "negative").astype(int),
+        positive=(feel == "positive").astype(int),
+        neutral=(feel == "neutral").astype(int),
+        negative=(feel == "negative").astype(int),
         rated=d["rating"].notna().astype(int),
         rating_sum=d["rating"].fillna(0.0),
     )
