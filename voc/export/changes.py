@@ -157,7 +157,7 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
     )
     for r in emerging.to_dict("records"):
         signals = [x for x in str(r.get("emerging_signals") or "").split(",") if x]
-        trend = [int(v) for v in _json_list(r.get("trend"))]
+        trend = [int(v) for v in json_list(r.get("trend"))]
         before = trend[:-1]
         if "volume" in signals or not signals:
             usual = sum(before) / len(before) if before else math.nan
@@ -313,7 +313,8 @@ def _missing(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def _json_list(v: object) -> list:
+def json_list(v: object) -> list:
+    """A JSON-list cell (trend, topic ids) as a list; anything else is empty."""
     if isinstance(v, list):
         return v
     try:

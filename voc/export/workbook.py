@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from voc.export.changes import what_changed
+from voc.export.changes import json_list, what_changed
 from voc.export.i18n import Locale, number
 from voc.export.report import quote_link, theme_badges
 from voc.schema import OUTLIER_TOPIC_ID
@@ -83,7 +83,7 @@ def _themes(week: str, tables: dict, loc: Locale):
     impact = _t(tables, "theme_impact")
     signals = dict(zip(emerging["topic_id"], emerging["signals"], strict=False)) if not emerging.empty else {}
     effect = dict(zip(impact["theme_id"], impact["rating_effect"], strict=False)) if not impact.empty else {}
-    n_trend = max([len(_json_list(v)) for v in themes.get("trend", [])] + [0])
+    n_trend = max([len(json_list(v)) for v in themes.get("trend", [])] + [0])
     trend_weeks = [shift_week(week, -k) for k in range(n_trend - 1, -1, -1)]
     cols = [Col("col_level", max_width=10), Col("col_id", max_width=12), Col("col_label", max_width=45),
             Col("volume"), Col("share", PCT), Col("col_prev_volume"), Col("col_change_abs"),
@@ -99,7 +99,7 @@ def _themes(week: str, tables: dict, loc: Locale):
         rows.append(_theme_like_row(loc, "level_theme", r["theme_id"], _name(r["theme_label"], loc), r,
                                     effect.get(r["theme_id"]), badges, trend_weeks, r.get("top_topics")))
         levels.append(0)
-        tids = [t for t in _json_list(r.get("topic_ids")) if not topic_rows.empty and t in topic_rows.index]
+        tids = [t for t in json_list(r.get("topic_ids")) if not topic_rows.empty and t in topic_rows.index]
         for tid in sorted(tids, key=lambda t: (-number(topic_rows.at[t, "volume"]), t)):
             tr = topic_rows.loc[tid].to_dict()
             tr["signals"] = signals.get(tid, "")
@@ -111,7 +111,7 @@ def _themes(week: str, tables: dict, loc: Locale):
 
 def _theme_like_row(loc: Locale, level: str, rid: str, name: str, r: dict, effect: object, badges: list[str],
                     trend_weeks: list[str], terms: object) -> list:
-    counts = [int(v) for v in _json_list(r.get("trend"))]
+    counts = [int(v) for v in json_list(r.get("trend"))]
     trend: list[int | None] = ([None] * (len(trend_weeks) - len(counts)) + list(counts[-len(trend_weeks):])
                                if trend_weeks else [])
     why = ", ".join(loc.t(b) for b in badges)
@@ -321,14 +321,6 @@ def _t(tables: dict, name: str) -> pd.DataFrame:
     return t if t is not None else pd.DataFrame()
 
 
-def _json_list(v: object) -> list:
-    if isinstance(v, list):
-        return v
-    try:
-        out = json.loads(v) if isinstance(v, str) and v else []
-    except json.JSONDecodeError:
-        return []
-    return out if isinstance(out, list) else []
 
 
 def _width(text: str) -> int:

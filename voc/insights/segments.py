@@ -15,13 +15,13 @@ The report states this rule in words next to the table.
 
 from __future__ import annotations
 
-import json
 import math
 
 import pandas as pd
 from scipy import stats
 
 from voc.insights.config import InsightsConfig
+from voc.insights.weekdata import json_object
 from voc.schema import OUTLIER_TOPIC_ID, THEME_SEGMENT_WEEK_COLUMNS
 
 MIN_CELL = 5
@@ -53,7 +53,7 @@ def theme_segment_table(week: str, cur: pd.DataFrame, config: InsightsConfig) ->
         return pd.DataFrame(columns=COLUMNS)
     # a configured field is read from the record's segments, else its metadata (app_version is often there)
     meta = cur["metadata"] if "metadata" in cur else pd.Series([None] * len(cur), index=cur.index)
-    segs = [{**_segments(m), **_segments(v)} for v, m in zip(cur["segments"], meta, strict=False)]
+    segs = [{**json_object(m), **json_object(v)} for v, m in zip(cur["segments"], meta, strict=False)]
     total = len(cur)
     negative = (cur["sentiment"] == "negative").to_numpy()
     scored = cur["sentiment"].isin(["positive", "neutral", "negative"]).to_numpy()
@@ -135,13 +135,3 @@ def _p_above(k: int, n: int, p: float) -> float:
     return float(stats.binom.sf(k - 1, n, p))
 
 
-def _segments(value: object) -> dict:
-    if isinstance(value, dict):
-        return value
-    if not isinstance(value, str) or not value:
-        return {}
-    try:
-        parsed = json.loads(value)
-    except json.JSONDecodeError:
-        return {}
-    return parsed if isinstance(parsed, dict) else {}
