@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from voc.text.quotes import distinct_quotes
+
 READABLE_MIN_CHARS = 20
 """Shorter texts are picked only when too few readable ones exist."""
 
@@ -39,17 +41,7 @@ def pick_quotes(group: pd.DataFrame, n: int, max_chars: int) -> list[str]:
         "record_id": record_id.to_numpy(),
     })
     frame = frame[frame["text"] != ""].sort_values(["readable", "prob", "record_id"], ascending=[False, False, True])
-    out: list[str] = []
-    seen: set[str] = set()
-    for t in frame["text"]:
-        key = " ".join(t.lower().split())
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(t if len(t) <= max_chars else t[: max_chars - 1].rstrip() + "…")
-        if len(out) == n:
-            break
-    return out
+    return distinct_quotes(frame["text"], n, max_chars)
 
 
 def _present(s: pd.Series) -> pd.Series:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from voc.text.quotes import distinct_quotes
+
 THAI_RE = re.compile(r"[\u0e00-\u0e7f]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _LAUGHTER_RE = re.compile(r"^(?:5{3,}|(?:ha){2,}h?|(?:he){2,}|l+o+l+|ถ{3,}|(?:ฮ่?[่า]*)+ๆ*|(?:อิ)+ๆ*)$", re.IGNORECASE)
@@ -144,18 +146,7 @@ def pick_quotes(
     texts: Sequence[str], order: Sequence[int], n: int, max_chars: int
 ) -> list[str]:
     """First ``n`` distinct non-empty texts in ``order`` (most typical first), cut to ``max_chars``."""
-    quotes: list[str] = []
-    seen: set[str] = set()
-    for i in order:
-        text = " ".join(str(texts[i]).split())
-        key = text.lower()
-        if not text or key in seen:
-            continue
-        seen.add(key)
-        quotes.append(text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…")
-        if len(quotes) == n:
-            break
-    return quotes
+    return distinct_quotes((texts[i] for i in order), n, max_chars, squash_spaces=True)
 
 
 _LATIN_RE = re.compile(r"[A-Za-z]")
