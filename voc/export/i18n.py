@@ -35,6 +35,7 @@ EN: dict[str, str] = {
     "priority": "Priority", "impact": "Rating points lost or gained", "rating_source": "Rating source",
     "no_rating": "too few ratings",
     "quotes": "Quotes", "filter_channel": "Channel", "filter_segment": "Segment", "filter_all": "all",
+    "segment_none": "(none)",
     "quotes_shown": "{n} quotes shown", "channel": "Channel", "date": "Date", "source": "Source",
     "source_id": "Source id", "language": "Language",
     "trends": "Trends", "overall": "All messages per week", "net_week": "Net sentiment per week",
@@ -135,6 +136,7 @@ TH: dict[str, str] = {
     "priority": "ลำดับความสำคัญ", "impact": "คะแนนที่เสียหรือได้", "rating_source": "แหล่งของคะแนน",
     "no_rating": "คะแนนน้อยเกินไป",
     "quotes": "ตัวอย่างข้อความ", "filter_channel": "ช่องทาง", "filter_segment": "กลุ่ม", "filter_all": "ทั้งหมด",
+    "segment_none": "(ไม่ระบุ)",
     "quotes_shown": "แสดง {n} ข้อความ", "channel": "ช่องทาง", "date": "วันที่", "source": "แหล่งข้อมูล",
     "source_id": "รหัสในแหล่งข้อมูล", "language": "ภาษา",
     "trends": "แนวโน้ม", "overall": "จำนวนข้อความทั้งหมดต่อสัปดาห์", "net_week": "ความรู้สึกสุทธิรายสัปดาห์",
@@ -278,6 +280,10 @@ class Locale:
     def evidence_name(self, key: str) -> str:
         """The name of an evidence count (``records`` -> messages), the key itself when unnamed."""
         return self.words.get(f"ev_{key}", key)
+
+    def segment_value(self, v: object) -> str:
+        """A segment value as shown: ``(none)`` (records without the field, voc.insights.weekdata.NONE) in words."""
+        return self.t("segment_none") if v == "(none)" else str(v)
 
     def sentiment(self, label: object) -> str:
         return self.t(label) if label in ("positive", "neutral", "negative") else str(label or DASH)
