@@ -104,3 +104,23 @@ def test_topics_fit_outputs_round_trip(tmp_path):
     assert len(back) == 40 and list(back["msg"]) == base * 10
     table = _read_back(topics)
     assert len(table) >= 1 and table["topic_id"].str.match(r"^(T\d{4}|other)$").all()
+
+
+def test_xlsx_takes_zone_aware_times_as_utc_wall_times(tmp_path):
+    # `voc quarantine list --output q.xlsx` hands over the store's UTC timestamps; Excel has no zones
+    from datetime import datetime, timedelta, timezone
+
+    from openpyxl import load_workbook
+
+    bangkok = timezone(timedelta(hours=7))
+    df = pd.DataFrame({
+        "created_at": pd.to_datetime(["2026-11-24 10:00", "2026-11-25 01:30"]).tz_localize("Asia/Bangkok"),
+        "loaded": [datetime(2026, 11, 24, 9, 0, tzinfo=bangkok), "not a time"],
+        "text": ["OTP ไม่เข้า", "=HYPERLINK(\"http://evil.example\")"],
+    })
+    path = write_table(df, tmp_path / "q.xlsx")
+    ws = load_workbook(path).active
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert rows[0][:2] == [datetime(2026, 11, 24, 3, 0), datetime(2026, 11, 24, 2, 0)]
+    assert rows[1][0] == datetime(2026, 11, 24, 18, 30) and rows[1][1] == "not a time"
+    assert ws["C3"].data_type == "s" and rows[1][2].startswith("=HYPERLINK")

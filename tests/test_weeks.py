@@ -29,3 +29,23 @@ def test_last_complete_week_uses_the_zone():
 def test_bad_weeks_are_errors(bad):
     with pytest.raises(ValueError, match="ISO week"):
         parse_week(bad)
+
+
+def test_a_week_that_has_not_started_is_refused_the_current_one_is_not():
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from voc.errors import WeekError
+    from voc.weeks import check_started
+
+    now = datetime(2026, 12, 3, 13, 0, tzinfo=UTC)  # Thursday of 2026-W49
+    check_started("2026-W48", "Asia/Bangkok", now)
+    check_started("2026-W49", "Asia/Bangkok", now)  # under way: a partial look is allowed
+    with pytest.raises(WeekError, match=r"2026-W50 has not started yet in Asia/Bangkok .*2026-W48"):
+        check_started("2026-W50", "Asia/Bangkok", now)
+    # Monday 00:30 in Bangkok is still Sunday in UTC: the zone decides
+    monday = datetime(2026, 12, 6, 17, 30, tzinfo=UTC)
+    check_started("2026-W50", "Asia/Bangkok", monday)
+    with pytest.raises(WeekError):
+        check_started("2026-W50", "UTC", monday)

@@ -190,11 +190,12 @@ def run(
     """Run the weekly flow once (no Prefect server needed: a temporary one starts and stops with the run)."""
     _quiet_prefect()
     from voc.config import load_config
-    from voc.weeks import parse_week
+    from voc.weeks import check_started, parse_week
 
     cfg = load_config(config, set_)  # fail fast, before a Prefect server starts
     if week is not None:
         parse_week(week)
+        check_started(week, cfg.timezone)
     _check_store(cfg)
     with _prefect_server():
         from voc.flows import weekly_voc
@@ -235,10 +236,11 @@ def backfill(
     """Run the weekly flow for every week in a range (each week reads its sources and gets its own run log)."""
     _quiet_prefect()
     from voc.config import load_config
-    from voc.weeks import week_range
+    from voc.weeks import check_started, week_range
 
     cfg = load_config(config, set_)
     week_range(from_, to)
+    check_started(to, cfg.timezone)
     _check_store(cfg)
     with _prefect_server():
         from voc.flows import backfill_voc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -49,9 +50,18 @@ def _write_jsonl(df: pd.DataFrame, path: Path) -> None:
 
 
 def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
-    """One plain sheet; a text cell that reads as a formula is a string cell, never run."""
+    """One plain sheet; a text cell that reads as a formula is a string cell, never run.
+
+    Excel has no time zones: a zone-aware time is written as its UTC wall time (the store keeps UTC).
+    """
     from openpyxl import Workbook
 
+    df = df.copy()
+    for col in df.columns:
+        if isinstance(df[col].dtype, pd.DatetimeTZDtype):
+            df[col] = df[col].dt.tz_convert("UTC").dt.tz_localize(None)
+        elif df[col].dtype == object:
+            df[col] = df[col].map(_naive_utc)
     wb = Workbook()
     ws = wb.active
     ws.title = "data"
@@ -65,6 +75,12 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
                 cell.data_type = "s"
                 cell.quotePrefix = True
     wb.save(path)
+
+
+def _naive_utc(v: object) -> object:
+    if isinstance(v, datetime) and v.tzinfo is not None:
+        return v.astimezone(UTC).replace(tzinfo=None)
+    return v
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:

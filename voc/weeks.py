@@ -67,3 +67,11 @@ def last_complete_week(tz: str = DEFAULT_TZ, now: datetime | None = None) -> str
     now = now or datetime.now(UTC)
     local = now.astimezone(ZoneInfo(tz))
     return shift_week(iso_week(local), -1)
+
+
+def check_started(week: str, tz: str = DEFAULT_TZ, now: datetime | None = None) -> None:
+    """WeekError when ``week`` has not begun yet in zone ``tz``: its report would be empty and join the history."""
+    now = now or datetime.now(UTC)
+    if week_start(week, tz) > now:
+        raise WeekError(f"week {week} has not started yet in {tz} (the last complete week is "
+                        f"{last_complete_week(tz, now)})")

@@ -142,3 +142,19 @@ def test_a_falling_theme_gets_no_rising_badge():
     tw = pd.DataFrame([{"theme_id": "g1", "is_new": False, "is_emerging": True, "emerging_signals": "negative_share",
                         "change_abs": -7}])
     assert theme_badges(tw.iloc[0].to_dict()) == ["badge_negative"]
+
+
+def test_one_message_is_said_in_the_singular(tables):
+    t = dict(tables)
+    tw = t["theme_week"].copy()
+    real = tw[tw["theme_id"] != "other"]
+    down = real.sort_values("change_abs").index[0]
+    tw.loc[down, ["volume", "prev_volume", "change_abs"]] = [1, 6, -5]
+    tw.loc[tw["theme_id"] == "t005", "volume"] = 1  # the new theme
+    t["theme_week"] = tw
+    got = _by_kind(what_changed(t, Locale("en")))
+    assert "fell most: 1 message, −5" in got["down"][0].text
+    assert got["new"][0].text.endswith(", 1 message this week.")
+    assert not [s.text for s in what_changed(t, Locale("en")) if " 1 messages" in s.text]
+    th = _by_kind(what_changed(t, Locale("th")))
+    assert "1 ข้อความ" in th["down"][0].text

@@ -137,3 +137,13 @@ def test_nav_placement():
     assert set_history_nav(page, "<!--voc:history-->new<!--/voc:history-->") == \
         '<body class="a"><!--voc:history-->new<!--/voc:history--></body>'
     assert exported_weeks(Path("/nonexistent/voc/exports")) == []
+
+
+def test_index_title_is_the_report_title_never_none(exports):
+    root, summaries, themes = exports
+    for lang, default in (("en", "Voice of Customer weekly report"), ("th", "รายงานเสียงของลูกค้ารายสัปดาห์")):
+        page = write_history(root, ExportConfig(report_language=lang), summaries, themes)[0].read_text(encoding="utf-8")
+        title = re.search(r"<h1>(.*?)</h1>", page).group(1)
+        assert title.startswith(default + " – ") and "None" not in title
+    page = write_history(root, ExportConfig(report_title="NamJai VOC"), summaries, themes)[0].read_text(encoding="utf-8")
+    assert "<h1>NamJai VOC – All weeks</h1>" in page

@@ -276,3 +276,22 @@ def test_tool_outputs_in_spreadsheet_formats_hold_no_live_formulas(tmp_path):
     for path in (write_table(df, tmp_path / "o.csv"), write_text_file_table(df, tmp_path / "t.csv")):
         back = pd.read_csv(path, encoding="utf-8-sig")
         assert back["text"].tolist() == ["'=1+1", "'@SUM(A1)", "ปกติ"] and back["p"].tolist() == [-0.5, 0.25, 1.0]
+
+
+def test_records_without_a_segment_value_are_named_in_the_report_language(week_data, tmp_path):
+    # theme_segment_week names records that lack a segment field "(none)"; a Thai page says so in Thai
+    tables, history = week_data
+    tables = dict(tables)
+    seg = tables["theme_segment_week"].copy()
+    field = seg.loc[~seg["segment_field"].isin(["channel", "language"]), "segment_field"].iloc[0]
+    rows = seg["segment_field"] == field
+    first = seg.loc[rows, "segment_value"].iloc[0]
+    seg.loc[rows & (seg["segment_value"] == first), "segment_value"] = "(none)"
+    tables["theme_segment_week"] = seg
+    write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["html", "xlsx"], report_language="th"), history=history)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<th class="r">(ไม่ระบุ)</th>' in page and "(none)" not in page
+    wb = load_workbook(next(tmp_path.glob("*.xlsx")))
+    ws = wb[wb.sheetnames[2]]
+    values = [c.value for c in ws["C"]]
+    assert "(ไม่ระบุ)" in values and "(none)" not in values

@@ -177,3 +177,35 @@ def test_unbalanced_quote_does_not_swallow_the_rows_after_it(tmp_path, store):
     assert rec.balanced and rec.read == 4
     assert sorted(store.read_table("records")["text"]) == ["ok four", "ok one", "ok three"]
     assert store.read_table("quarantine")["reason"].str.contains("unbalanced quote").all()
+
+
+def test_a_quarantined_row_keeps_the_author_key_never_the_handle(tmp_path):
+    # author handles are personal data: records keep only their salted hash, so must the quarantine's raw row
+    import json as _json
+
+    from voc.config import load_config as _load_config
+    from voc.ingest.run import ingest_source as _ingest_source
+    from voc.store import open_store as _open_store
+
+    (tmp_path / "r.csv").write_text(
+        "id,body,at,stars,user\n"
+        "r1,แอปดีมากกก,2026-11-24 10:00,5,somchai_line88\n"
+        "r2,bad date row,31/02/2026,4,nok.pattaya\n"
+        "r3,rating seven!,2026-11-24 11:00,7,Pim Suda\n",
+        encoding="utf-8",
+    )
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text("sources:\n  - {name: r, path: r.csv, channel: review, rating_scale: stars_1_5,\n"
+                   "     columns: {text: body, created_at: at, id: id, rating: stars, author: user}}\n",
+                   encoding="utf-8")
+    config = _load_config(cfg)
+    with _open_store("duckdb", config.store_path) as st:
+        rec = _ingest_source(config.sources[0], config, st, "r")
+        records, q = st.read_table("records"), st.read_table("quarantine")
+    assert (rec.accepted, rec.quarantined) == (1, 2)
+    raws = [_json.loads(r) for r in q["raw"]]
+    assert [r["body"] for r in raws] == ["bad date row", "rating seven!"]  # the row is still there to fix
+    dumped = " ".join(q["raw"]) + " ".join(map(str, records.astype(str).to_numpy().ravel()))
+    for handle in ("somchai_line88", "nok.pattaya", "Pim Suda"):
+        assert handle not in dumped
+    assert all(r["user"].startswith("author_key:") and len(r["user"]) > 20 for r in raws)

@@ -225,3 +225,25 @@ def test_flagged_conversations_are_a_data_quality_count_and_a_run_warning(tmp_pa
     dq = tables["data_quality"].set_index("source")
     assert dq.at["chats", "flagged_conversations"] == 1 and dq.at["chats", "counted"] == 2
     assert len(warnings) == 1 and "chats: 1 conversation(s) with more turns than max_turns" in warnings[0]
+
+
+def test_a_date_header_does_not_double_the_day_of_turn_times_that_carry_one(tmp_path):
+    # A common export: a `# date:` header and turns stamped with the full date and time.
+    content = (
+        "# id: C1\n# date: 2026-11-24\n"
+        "[2026-11-24 10:01] พนักงาน: สวัสดีค่ะ มีอะไรให้ช่วยคะ\n"
+        "[2026-11-24 10:11] ลูกค้า: OTP ไม่เข้าค่ะ ลองหลายรอบแล้ว\n"
+        "---\n"
+        "# id: C2\n# date: 2026-11-15\n"
+        "[15/11/2026 10:06] Agent: Hello, how can I help?\n"
+        "[15/11/2026 10:16] Customer: otp not arriving on my phone\n"
+        "---\n"
+        "# id: C3\n# date: 2026-11-20\n"
+        "[10:00] Agent: Hello\n"
+        "[10:05] Customer: clock-only turn times still take the header's day\n"
+    )
+    rec, rows, q = _load(tmp_path, {"chats.txt": content}, "text")
+    assert (rec.accepted, rec.quarantined) == (3, 0), list(q["reason"])
+    weeks = dict(zip(rows["text"], rows["iso_week"], strict=True))
+    assert weeks == {"OTP ไม่เข้าค่ะ ลองหลายรอบแล้ว": "2026-W48", "otp not arriving on my phone": "2026-W46",
+                     "clock-only turn times still take the header's day": "2026-W47"}

@@ -128,3 +128,24 @@ def test_quotes_keep_channel_date_and_source_id_and_skip_repeats():
     assert not qw["record_id"].isin([f"r{i:05d}" for i in range(72, 77)]).any()  # duplicates never quoted
     empty = theme_breakdown_tables(WEEK, _records(_week_rows()).iloc[0:0], REGISTRY, InsightsConfig())
     assert all(df.empty for df in empty.values())
+
+
+def test_impact_priority_compares_nps_points_and_stars_by_their_scale_range(monkeypatch):
+    # an NPS (0-10) theme losing ~0.85 points is a smaller pull than a stars (1-5) theme losing ~0.45 stars
+    rng = np.random.default_rng(4)
+    monkeypatch.setitem(TEXTS, "T5", ["everything fine thanks", "ใช้ได้ดีค่ะ"])
+    registry = pd.concat([REGISTRY, pd.DataFrame([{
+        "topic_id": "T5", "label": "fine", "status": "active", "merged_into": None, "theme_id": "G3",
+        "theme_label": "All good", "first_seen_week": shift_week(WEEK, -4)}])], ignore_index=True)
+    survey = [("T1", [1, 2, 3], 6), ("T5", [7, 8, 9, 10], 40)]
+    stars = [("T3", [1, 2], 12), ("T5", [3, 4], 40)]
+    rows, scales = [], []
+    for source, scale, groups in (("nps_survey", "nps_0_10", survey), ("app_store", "stars_1_5", stars)):
+        for topic, values, n in groups:
+            rows += [{"topic_id": topic, "source": source, "rating": float(rng.choice(values))} for _ in range(n)]
+            scales += [scale] * n
+    records = _records(rows).assign(rating_scale=scales)
+    imp = theme_breakdown_tables(WEEK, records, registry, InsightsConfig())["theme_impact"].set_index("theme_id")
+    assert imp.at["G1", "rating_source"] == "nps_survey" and imp.at["G2", "rating_source"] == "app_store"
+    assert imp.at["G1", "impact"] < imp.at["G2", "impact"] < 0  # more points lost on the wider scale ...
+    assert imp.at["G2", "priority"] == 1 and imp.at["G1", "priority"] == 2  # ... but less of its range

@@ -126,6 +126,8 @@ def _voc(args: list[str], tmp_path, **env_extra) -> subprocess.CompletedProcess:
     (["run", "--week", "2026-48"], "not an ISO week: '2026-48'"),
     (["run", "--set", "timezone=Mars/Olympus"], "unknown time zone"),
     (["backfill", "--from", "2026-W47", "--to", "2026-W45"], "week range is backwards"),
+    (["run", "--week", "2099-W10"], "week 2099-W10 has not started yet"),  # an empty report in the history
+    (["backfill", "--from", "2026-W47", "--to", "2099-W01"], "week 2099-W01 has not started yet"),
     (["serve", "--set", "sources.0.path"], "expected KEY=VALUE"),
 ])
 def test_argument_mistakes_fail_in_one_line_before_any_server_starts(tmp_path, args, expected):

@@ -57,3 +57,27 @@ def test_missing_label_column_is_one_line(tmp_path):
     res = runner.invoke(app, ["evaluate", "--data", str(data), "--text-column", "text", "--label-column", "topic"])
     flat = re.sub(r"[│╭╮╰╯─\s]+", " ", res.output)  # rich draws the error in a wrapped box
     assert res.exit_code != 0 and "has no column 'topic'" in flat and "Traceback" not in res.output
+
+
+def test_a_pipeline_config_without_a_topics_section_means_the_defaults(tmp_path):
+    # README: `voc topics evaluate --config F` fits the config's topics section; a pipeline config that
+    # never set one runs `voc run` with the defaults, so evaluate takes the defaults too (it refused every key)
+    import pytest
+    import typer
+
+    import voc.topics.cli as topics_cli
+    from voc.topics.config import TopicsConfig
+
+    cfg = tmp_path / "voc.yaml"
+    cfg.write_text(yaml.safe_dump({"timezone": "Asia/Bangkok", "store": {"backend": "duckdb", "path": "v.duckdb"},
+                                   "exports_dir": "exports", "insights": {"segment_fields": ["product"]},
+                                   "sources": [{"name": "r", "path": "r.csv", "channel": "review",
+                                                "columns": {"text": "t", "created_at": "c"}}]}), encoding="utf-8")
+    assert topics_cli._load_config(cfg) == TopicsConfig()
+    with_section = tmp_path / "with.yaml"
+    with_section.write_text(yaml.safe_dump({"timezone": "Asia/Bangkok", "topics": FAST}), encoding="utf-8")
+    assert topics_cli._load_config(with_section) == TopicsConfig.model_validate(FAST)
+    typo = tmp_path / "typo.yaml"  # a topics-only file with a wrong key still names it
+    typo.write_text(yaml.safe_dump({**FAST, "embeding": {}}), encoding="utf-8")
+    with pytest.raises(typer.BadParameter, match="topics.embeding"):
+        topics_cli._load_config(typo)

@@ -143,7 +143,7 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
         out.append(
             Sentence(
                 "new",
-                loc.t("s_new", theme=r["theme_label"], n=loc.whole(r["volume"])),
+                loc.count("s_new", _int(r["volume"]), theme=r["theme_label"]),
                 {"volume": _int(r["volume"])},
                 _quote(quotes, r["theme_id"]),
                 r["theme_id"],
@@ -247,9 +247,7 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
 
 def _theme_sentence(loc: Locale, kind: str, key: str, r: pd.Series, quotes: pd.DataFrame) -> Sentence:
     vol, prev = _int(r["volume"]), _int(r["prev_volume"])
-    text = loc.t(
-        key, theme=r["theme_label"], n=loc.whole(vol), change=_change(loc, vol - prev, prev), prev=loc.whole(prev)
-    )
+    text = loc.count(key, vol, theme=r["theme_label"], change=_change(loc, vol - prev, prev), prev=loc.whole(prev))
     return Sentence(
         kind,
         text,

@@ -23,6 +23,7 @@ import pandas as pd
 
 from voc.errors import WeekError
 from voc.export.config import ExportConfig
+from voc.export.i18n import Locale
 from voc.privacy import redact_message
 from voc.schema import OUTLIER_TOPIC_ID
 from voc.tableio import atomic_path
@@ -214,7 +215,7 @@ def render_index(weeks: list[ExportedWeek], headlines: dict[str, str], config: E
     body = (f'<table><thead><tr><th>{escape(words("week", lang))}</th><th>{escape(words("dates", lang))}</th>'
             f'<th>{escape(words("headline", lang))}</th><th>{escape(words("files", lang))}</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>') if rows else f'<p>{escape(words("no_weeks", lang))}</p>'
-    title = f"{config.report_title} – {words('all_weeks', lang)}"
+    title = f"{config.report_title or Locale(lang).t('title')} – {words('all_weeks', lang)}"
     return f"""<!DOCTYPE html>
 <html lang="{"th" if lang == "th" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -35,6 +35,7 @@ EN: dict[str, str] = {
     "priority": "Priority", "impact": "Rating points lost or gained", "rating_source": "Rating source",
     "no_rating": "too few ratings",
     "quotes": "Quotes", "filter_channel": "Channel", "filter_segment": "Segment", "filter_all": "all",
+    "segment_none": "(none)",
     "quotes_shown": "{n} quotes shown", "channel": "Channel", "date": "Date", "source": "Source",
     "source_id": "Source id", "language": "Language",
     "trends": "Trends", "overall": "All messages per week", "net_week": "Net sentiment per week",
@@ -68,6 +69,9 @@ EN: dict[str, str] = {
     "s_volume_first": "{n} messages this week; no messages last week to compare with.",
     "s_up": "{theme} rose most: {n} messages, {change} on last week ({prev}).",
     "s_down": "{theme} fell most: {n} messages, {change} on last week ({prev}).",
+    "s_up_one": "{theme} rose most: 1 message, {change} on last week ({prev}).",
+    "s_down_one": "{theme} fell most: 1 message, {change} on last week ({prev}).",
+    "s_new_one": "New theme: {theme}, 1 message this week.",
     "s_neg_up": "{theme} turned more negative: {neg} negative, {prev} last week.",
     "s_neg_down": "{theme} turned less negative: {neg} negative, {prev} last week.",
     "s_new": "New theme: {theme}, {n} messages this week.",
@@ -135,6 +139,7 @@ TH: dict[str, str] = {
     "priority": "ลำดับความสำคัญ", "impact": "คะแนนที่เสียหรือได้", "rating_source": "แหล่งของคะแนน",
     "no_rating": "คะแนนน้อยเกินไป",
     "quotes": "ตัวอย่างข้อความ", "filter_channel": "ช่องทาง", "filter_segment": "กลุ่ม", "filter_all": "ทั้งหมด",
+    "segment_none": "(ไม่ระบุ)",
     "quotes_shown": "แสดง {n} ข้อความ", "channel": "ช่องทาง", "date": "วันที่", "source": "แหล่งข้อมูล",
     "source_id": "รหัสในแหล่งข้อมูล", "language": "ภาษา",
     "trends": "แนวโน้ม", "overall": "จำนวนข้อความทั้งหมดต่อสัปดาห์", "net_week": "ความรู้สึกสุทธิรายสัปดาห์",
@@ -167,6 +172,9 @@ TH: dict[str, str] = {
     "s_volume_first": "สัปดาห์นี้มี {n} ข้อความ สัปดาห์ก่อนไม่มีข้อความให้เปรียบเทียบ",
     "s_up": "{theme} เพิ่มขึ้นมากที่สุด: {n} ข้อความ {change} จากสัปดาห์ก่อน ({prev})",
     "s_down": "{theme} ลดลงมากที่สุด: {n} ข้อความ {change} จากสัปดาห์ก่อน ({prev})",
+    "s_up_one": "{theme} เพิ่มขึ้นมากที่สุด: 1 ข้อความ {change} จากสัปดาห์ก่อน ({prev})",
+    "s_down_one": "{theme} ลดลงมากที่สุด: 1 ข้อความ {change} จากสัปดาห์ก่อน ({prev})",
+    "s_new_one": "ธีมใหม่: {theme} 1 ข้อความในสัปดาห์นี้",
     "s_neg_up": "{theme} เป็นเชิงลบมากขึ้น: เชิงลบ {neg} สัปดาห์ก่อน {prev}",
     "s_neg_down": "{theme} เป็นเชิงลบน้อยลง: เชิงลบ {neg} สัปดาห์ก่อน {prev}",
     "s_new": "ธีมใหม่: {theme} {n} ข้อความในสัปดาห์นี้",
@@ -278,6 +286,10 @@ class Locale:
     def evidence_name(self, key: str) -> str:
         """The name of an evidence count (``records`` -> messages), the key itself when unnamed."""
         return self.words.get(f"ev_{key}", key)
+
+    def segment_value(self, v: object) -> str:
+        """A segment value as shown: ``(none)`` (records without the field, voc.insights.weekdata.NONE) in words."""
+        return self.t("segment_none") if v == "(none)" else str(v)
 
     def sentiment(self, label: object) -> str:
         return self.t(label) if label in ("positive", "neutral", "negative") else str(label or DASH)

@@ -329,7 +329,7 @@ class _Report:
                         f"<br><small>{escape(loc.pct(c['pct_negative']))} {self.t('negative')}</small></td>"
                     )
                 body.append(f"<tr><td>{escape(_label(labels.get(tid, tid), loc))}</td>{''.join(tds)}</tr>")
-            header = "".join(f'<th class="r">{escape(str(v))}</th>' for v in values)
+            header = "".join(f'<th class="r">{escape(loc.segment_value(v))}</th>' for v in values)
             blocks.append(
                 f'<h3>{escape(_field_name(str(field), loc))}</h3><div class="scroll"><table class="grid">'
                 f"<thead><tr><th>{self.t('theme')}</th>{header}</tr></thead>"

@@ -126,7 +126,8 @@ def _segments(tables: dict, loc: Locale):
     cols = [Col("theme", max_width=45), Col("segment"), Col("value"), Col("volume"), Col("col_segment_volume"),
             Col("col_share_in_segment", PCT), Col("col_theme_share", PCT), Col("pct_negative", PCT),
             Col("col_theme_negative", PCT), Col("col_stands_out"), Col("col_reason", max_width=50)]
-    rows = [[_name(r["theme_label"], loc), _field(r["segment_field"], loc), r["segment_value"], _num(r["volume"]),
+    rows = [[_name(r["theme_label"], loc), _field(r["segment_field"], loc), loc.segment_value(r["segment_value"]),
+             _num(r["volume"]),
              _num(r["segment_volume"]), _frac(r["share_pct"]), _frac(r["theme_share_pct"]), _frac(r["pct_negative"]),
              _frac(r["theme_pct_negative"]), _yes(loc, r["stands_out"]),
              ", ".join(loc.t("reason_" + x) for x in str(r["reason"] or "").split(",") if x)]

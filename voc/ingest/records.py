@@ -130,6 +130,17 @@ def _json_raw(row: object) -> str:
         return "(nested too deep to show)"
 
 
+def _raw_for_quarantine(row: object, author_column: str | None, salt: str) -> str:
+    """A quarantined row as JSON, its author handle replaced by the salted author key.
+
+    Handles are personal data: a record keeps only their hash, and so does the quarantine's raw row
+    (the key still links the row to that customer's stored records).
+    """
+    if author_column and isinstance(row, dict) and row.get(author_column) is not None:
+        row = {**row, author_column: f"author_key:{author_hash(row[author_column], salt)}"}
+    return _json_raw(row)
+
+
 def _nesting_problem(value: object) -> str | None:
     """Why a dict/list value cannot be stored (too deep, invalid Unicode inside), or None."""
     stack = [(value, 1)]
@@ -302,7 +313,8 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: b
 
     ok = bad == ""
     q_entries = rejects + [
-        (raw.locations[i], bad[i], _json_raw(rows[i])) for i in df.index[~ok]
+        (raw.locations[i], bad[i], _raw_for_quarantine(rows[i], columns.author, ctx.salt))
+        for i in df.index[~ok]
     ]
     idx = df.index[ok]
     if len(idx) == 0:
@@ -423,7 +435,8 @@ def map_rows_guarded(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_co
         raise
     except Exception as e:  # noqa: BLE001
         if len(raw.rows) <= 1:
-            return quarantine_all(raw, f"row cannot be read: {type(e).__name__} while mapping it", ctx)
+            return quarantine_all(raw, f"row cannot be read: {type(e).__name__} while mapping it", ctx,
+                                  columns.author)
     mid = len(raw.rows) // 2
     first = RawRows(raw.rows[:mid], raw.locations[:mid], list(raw.rejects), list(raw.files))
     second = RawRows(raw.rows[mid:], raw.locations[mid:], [], list(raw.files))
@@ -432,9 +445,10 @@ def map_rows_guarded(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_co
     return MappedRows(_concat(a.records, b.records), _concat(a.quarantine, b.quarantine))
 
 
-def quarantine_all(raw: RawRows, reason: str, ctx: MapContext) -> MappedRows:
+def quarantine_all(raw: RawRows, reason: str, ctx: MapContext, author_column: str | None = None) -> MappedRows:
     """Every row of ``raw`` quarantined with ``reason`` (and its rejects with theirs)."""
-    rows = [(loc, reason, _json_raw(row)) for loc, row in zip(raw.locations, raw.rows, strict=True)]
+    rows = [(loc, reason, _raw_for_quarantine(row, author_column, ctx.salt))
+            for loc, row in zip(raw.locations, raw.rows, strict=True)]
     entries = list(raw.rejects) + rows
     return MappedRows(pd.DataFrame(columns=list(RECORD_COLUMNS)), quarantine_frame(entries, ctx))
 

@@ -161,7 +161,7 @@ def _map_part(part: SourcePart, columns: ColumnMap, ctx: MapContext, load: _Load
     if raw.rows and load.first_file is None:
         load.first_file = part.file
     if part.file in load.bad_files:
-        return quarantine_all(raw, load.bad_files[part.file], ctx)
+        return quarantine_all(raw, load.bad_files[part.file], ctx, columns.author)
     try:
         return map_rows_guarded(raw, columns, ctx, check_columns=part.first)
     except SourceError as e:
@@ -169,7 +169,7 @@ def _map_part(part: SourcePart, columns: ColumnMap, ctx: MapContext, load: _Load
             raise
         # a later file of the source lacks a mapped column: its rows are quarantined, the others go on
         load.bad_files[part.file] = str(e)
-        return quarantine_all(raw, str(e), ctx)
+        return quarantine_all(raw, str(e), ctx, columns.author)
 
 
 def _store_batch(parts: list[MappedRows], store: Store, rec: Reconciliation, load: _Load) -> None:

@@ -53,6 +53,7 @@ _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 _SEPARATOR_RE = re.compile(r"^\s*-{3,}\s*$")
 _PHONE_LABEL_RE = re.compile(r"^\+?[\d\s\-().]{8,24}$")
 _DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DAYFIRST_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 _CLOCK_RE = re.compile(r"(?<!\d)(\d{1,2})[:.](\d{2})(?!\d)")
 
 
@@ -375,7 +376,10 @@ def _read_text_conversations(path: Path, text: str, src: TranscriptSource, out: 
         started = conv.headers.get("time")
         if not started and conv.headers.get("date"):
             first = next((t.time for t in conv.turns if t.time), None)
-            started = f"{conv.headers['date']} {first or ''}".strip()
+            if first and (_DATE_RE.search(first) or _DAYFIRST_DATE_RE.search(first)):
+                started = first  # the turn's time already names its day: the header adds nothing
+            else:
+                started = f"{conv.headers['date']} {first or ''}".strip()
         turns = [(t.speaker, t.text, t.time) for t in conv.turns]
         row, reason = conversation_row(conv_id, started, turns, src, extra)
         if row is None:

@@ -4,7 +4,8 @@ One row per theme of the week: its volume and share, its negative share this wee
 its effect on the rating (the topic driver analysis, ``voc.insights.drivers``, run on theme ids
 over the same pooled weeks, within one source because rating scales differ). A theme's rating
 figures come from the source where it has the most rated records. ``priority`` ranks what to fix
-first: themes that pull the rating down by the most rating points (``impact``), then by volume.
+first: themes that pull the rating down the most (``impact``, in rating points, read as a share of its
+scale's range so that NPS points and stars compare), then by volume.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 
 from voc.insights.config import InsightsConfig
 from voc.insights.drivers import rating_drivers
+from voc.ratings import scale_bounds
 from voc.schema import OUTLIER_TOPIC_ID, THEME_IMPACT_COLUMNS
 from voc.weeks import shift_week
 
@@ -66,12 +68,20 @@ def theme_impact_table(week: str, counted: pd.DataFrame, config: InsightsConfig)
         })
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("negative_change", "priority")])
     out["negative_change"] = (out["pct_negative"] - out["prev_pct_negative"]).round(1)
-    # what to fix first: clearest pull-down in rating points, then biggest; "other" cannot be fixed
-    key = out["impact"].where(out["direction"] == "pulls down", 0.0).fillna(0.0)
+    # what to fix first: clearest pull-down as a share of its scale's range (a point on a 0-10 NPS scale is not
+    # a star), then biggest; "other" cannot be fixed
+    widths = [_scale_width(best.loc[t].get("rating_scale")) if t in best.index else 1.0 for t in out["theme_id"]]
+    key = (out["impact"] / pd.Series(widths, index=out.index)).where(out["direction"] == "pulls down", 0.0).fillna(0.0)
     out = out.assign(_k=key, _other=out["theme_id"] == OUTLIER_TOPIC_ID).sort_values(
         ["_other", "_k", "volume", "theme_id"], ascending=[True, True, False, True])
     out["priority"] = range(1, len(out) + 1)
     return out.drop(columns=["_k", "_other"])[COLUMNS].reset_index(drop=True)
+
+
+def _scale_width(scale: object) -> float:
+    """max - min of a rating scale (4 for stars 1-5, 10 for NPS 0-10); 1 for a scale voc does not know."""
+    bounds = scale_bounds(scale) if isinstance(scale, str) and scale else None
+    return float(bounds[1] - bounds[0]) if bounds and bounds[1] > bounds[0] else 1.0
 
 
 def _neg(g: pd.DataFrame) -> float:

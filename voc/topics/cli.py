@@ -126,6 +126,14 @@ def evaluate(
         json_out.write_text(json.dumps(result.as_dict(), indent=1, ensure_ascii=False), encoding="utf-8")
 
 
+def _pipeline_keys() -> set[str]:
+    """Top-level keys of a pipeline config other than ``topics`` (none of them is a topics setting)."""
+    from voc.config import PipelineConfig
+    from voc.topics.config import TopicsConfig
+
+    return set(PipelineConfig.model_fields) - {"topics"} - set(TopicsConfig.model_fields)
+
+
 def _load_config(path: Path | None):
     """The topics section of a YAML file; errors name the file and the bad key, no traceback."""
     import yaml
@@ -141,6 +149,8 @@ def _load_config(path: Path | None):
         raise typer.BadParameter(f"no such file: {path}", param_hint="--config") from None
     except yaml.YAMLError as exc:
         raise typer.BadParameter(f"{path} is not valid YAML: {exc}", param_hint="--config") from None
+    if isinstance(raw, dict) and "topics" not in raw and raw and set(raw) <= _pipeline_keys():
+        return TopicsConfig()  # a pipeline config without a topics section: the defaults, as `voc run` uses
     section = raw.get("topics", raw) if isinstance(raw, dict) else raw
     if not isinstance(section, dict):
         raise typer.BadParameter(f"{path}: expected a mapping (the topics section)", param_hint="--config")
