@@ -133,9 +133,11 @@ class _Hierarchy:
     def is_new(self, theme_id: str, week: str, counts: pd.DataFrame) -> bool:
         if theme_id == OUTLIER_TOPIC_ID:
             return False
+        # new only when no earlier week of the window holds the theme (as this week's fit assigns those
+        # weeks' records): an incident whose theme was created this week but had messages last week is a rise
         first = self.theme_first.get(theme_id) or self.rows.get(theme_id, {}).get("first_seen_week")
-        if isinstance(first, str):
-            return first == week
+        if isinstance(first, str) and first != week:
+            return False
         earlier = counts[(counts["topic_id"] == theme_id) & (counts["iso_week"] != week)]
         return earlier.empty
 

@@ -73,12 +73,17 @@ class WeekData:
         return reg if reg else self._labels.get(tid, tid)
 
     def is_new(self, tid: str) -> bool:
+        """New this week: first seen in this week's fit (or unknown to the registry) and held by no record
+        of the earlier weeks of the window, as this week's fit assigns them (``topic_window``). A topic the
+        fit created this week for an issue that already had messages last week is not new: it is tested
+        for a rise like any other."""
+        if tid == OUTLIER_TOPIC_ID:
+            return False
         first = self.registry.get(tid, {}).get("first_seen_week")
-        if first:
-            return first == self.week
-        # Not in the registry: new if no earlier week of the loaded window holds it.
+        if first and first != self.week:
+            return False
         earlier = self.counts[(self.counts["topic_id"] == tid) & (self.counts["iso_week"] != self.week)]
-        return tid != OUTLIER_TOPIC_ID and earlier.empty
+        return earlier.empty
 
     def top_terms(self, tid: str) -> str:
         words = self.registry.get(tid, {}).get("top_words") or []
