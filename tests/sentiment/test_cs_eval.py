@@ -41,13 +41,11 @@ DOUBLE_CHARGE_EN = [
 DOUBLE_CHARGE_TH = ["โดนตัดเงินซ้ำสองรอบ 😡", "โดนตัดเงินซ้ำสองครั้ง ช่วยคืนเงินด้วยค่ะ"]
 
 
-# Known gap of default-routed-v1 (issue #15): its Thai head knows only wisesight, whose negatives are
-# emotional; a Thai complaint that states a fact ("charged twice") reads as neutral. Strict: when a
-# model gets them right these xfails fail, and the marks must go.
-THAI_GAP = pytest.mark.xfail(strict=True, reason="Thai head: factual complaints read as neutral (issue #15)")
+# default-routed-v1's Thai head knew only wisesight, whose negatives are emotional, and read these Thai
+# complaints that state a fact as neutral (strict xfails until v2, trained with the customer-service set)
 
 
-@pytest.mark.parametrize("text", DOUBLE_CHARGE_EN + [pytest.param(t, marks=THAI_GAP) for t in DOUBLE_CHARGE_TH])
+@pytest.mark.parametrize("text", DOUBLE_CHARGE_EN + DOUBLE_CHARGE_TH)
 def test_double_charge_complaints_are_negative(default_model, text):
     assert default_model.predict([text])["sentiment"][0] == "negative"
 
@@ -62,7 +60,7 @@ def test_plain_requests_are_neutral(default_model, text):
     [
         "Could you kindly let me know why my refund still hasn't arrived? It has been three weeks.",
         "I'm sorry to bother you again, but my order still hasn't arrived and nobody has replied.",
-        pytest.param("รบกวนช่วยตรวจสอบให้หน่อยนะคะ สั่งของไปสองอาทิตย์แล้วยังไม่ได้รับเลยค่ะ", marks=THAI_GAP),
+        "รบกวนช่วยตรวจสอบให้หน่อยนะคะ สั่งของไปสองอาทิตย์แล้วยังไม่ได้รับเลยค่ะ",
     ],
 )
 def test_polite_complaint_is_negative(default_model, text):
