@@ -87,7 +87,7 @@ def test_from_store_trains_a_challenger_that_the_gate_compares(tmp_path, models_
 
     base = TrainConfig.model_validate(tiny_train_config(tmp_path, name="tinybase"))
     champion = train_model(base, models_root)
-    promote(champion.name, PromotionConfig(reference=base.data.valid), root=models_root)
+    promote(champion.name, PromotionConfig(reference=base.data.valid))  # VOC_MODELS_DIR: models_root
     st, _ = _planted_store(tmp_path / "voc.duckdb")
     with st:
         result = train_from_store(st, tmp_path, base, models_root, PromotionConfig(metric="macro_f1", tolerance=0.0))
