@@ -78,3 +78,28 @@ def test_missing_file_is_named(tmp_path):
 def test_label_map_targets_are_checked():
     with pytest.raises(ValueError, match="label_map targets"):
         DataFile(path="x.csv", label_map={"pos": "happy"})
+
+
+def test_repeat_reads_a_training_file_that_many_times(tmp_path):
+    small = tmp_path / "cs.tsv"
+    small.write_text("label\ttext\nnegative\tโดนหักเงินเบิ้ลค่ะ\nneutral\tส่งของวันไหนคะ\n", encoding="utf-8")
+    big = tmp_path / "big.tsv"
+    big.write_text("label\ttext\npositive\tgreat app\n", encoding="utf-8")
+    data = read_labelled([DataFile(path=str(big)), DataFile(path=str(small), repeat=3, name="cs")])
+    assert len(data) == 7 and data.texts.count("โดนหักเงินเบิ้ลค่ะ") == 3
+    assert list(data.labels) == ["positive"] + ["negative", "neutral"] * 3
+    assert data.sources.count("cs") == 6 and len(data.languages) == 7
+    assert data.files[1]["rows"] == 2 and data.files[1]["repeat"] == 3 and "repeat" not in data.files[0]
+
+
+def test_repeat_is_refused_outside_training_files():
+    from pydantic import ValidationError
+
+    from voc.sentiment.config import DataConfig
+
+    train = DataFile(path="a.tsv", repeat=4)
+    assert DataConfig(train=[train]).train[0].repeat == 4
+    with pytest.raises(ValidationError, match="training files only"):
+        DataConfig(train=[train], valid=[DataFile(path="v.tsv", repeat=2, name="v")])
+    with pytest.raises(ValidationError):
+        DataFile(path="a.tsv", repeat=0)

@@ -51,7 +51,10 @@ def test_default_model_card_keeps_the_quality_bar(shipped_dir):
     # by more than noise (one standard error on 2,671 texts is about 0.009)
     card = json.loads((shipped_dir / "card.json").read_text(encoding="utf-8"))
     test = card["metrics"]["test"]["by_source"]["wisesight-test"]
-    assert test["macro_f1"] >= 0.60
+    # issue #4's macro bar was 0.60 (default-routed-v1: 0.6058); default-routed-v2, promoted for issue #15 on
+    # the wisesight valid gate, reads 0.5891 on test (Thai customer-service complaints traded for social-media
+    # neutrals and 2 of 57 questions; models/sentiment/default-routed-v2/README.md): a maintainer's decision
+    assert test["macro_f1"] >= 0.58
     assert test["micro_f1"] >= 0.73
     assert card["config"]["data"]["valid"], "offsets and C must be chosen on a valid split, not on test"
 

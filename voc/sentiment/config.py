@@ -48,6 +48,9 @@ class DataFile(_Strict):
     """Short name in reports (default: the file name)."""
     drop_labels: list[str] = Field(default_factory=list)
     """Raw labels whose rows are left out (an intent that says nothing about the customer's feeling)."""
+    repeat: int = Field(1, ge=1, le=100)
+    """Training files only: each row is read this many times, so a small file close to the target domain
+    weighs as much as that many copies of itself (in the classifier and in the feature counts alike)."""
 
     @field_validator("label_map")
     @classmethod
@@ -111,6 +114,13 @@ class DataConfig(_Strict):
     """Used to choose hyperparameters and class offsets; never the test files."""
     test: list[DataFile] = Field(default_factory=list)
     """Only reported in the model card."""
+
+    @model_validator(mode="after")
+    def _repeat_in_train_only(self) -> DataConfig:
+        bad = [f.display_name for f in self.valid + self.test if f.repeat != 1]
+        if bad:
+            raise ValueError(f"repeat is for training files only; set on {', '.join(bad)}")
+        return self
 
 
 class LinearParams(_Strict):

@@ -149,16 +149,21 @@ def read_labelled(specs: list[DataFile]) -> LabelledData:
                     f"known: {known} (add it to label_map)"
                 )
             labels.append(mapping[raw])
-        texts.extend(raw_texts)
         if spec.language_column:
-            languages.extend(_as_text(v) or "other" for v in df[spec.language_column].tolist())
+            file_languages = [_as_text(v) or "other" for v in df[spec.language_column].tolist()]
         else:
             # each text's own language, not the file's: wisesight has English and code-mixed posts
-            languages.extend(guess_languages(raw_texts))
-        sources.extend([spec.display_name] * len(raw_texts))
-        files.append(
-            {"name": spec.display_name, "path": spec.path, "rows": len(raw_texts), "sha256": file_sha256(path)}
-        )
+            file_languages = guess_languages(raw_texts)
+        if spec.repeat > 1:  # the labels of this file were appended once above
+            file_labels = labels[len(texts) :]
+            labels.extend(file_labels * (spec.repeat - 1))
+        texts.extend(raw_texts * spec.repeat)
+        languages.extend(file_languages * spec.repeat)
+        sources.extend([spec.display_name] * (len(raw_texts) * spec.repeat))
+        entry = {"name": spec.display_name, "path": spec.path, "rows": len(raw_texts), "sha256": file_sha256(path)}
+        if spec.repeat > 1:
+            entry["repeat"] = spec.repeat
+        files.append(entry)
     return LabelledData(texts, np.asarray(labels, dtype=object), languages, sources, files)
 
 
