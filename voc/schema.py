@@ -148,6 +148,7 @@ THEME_IMPACT_COLUMNS: dict[str, str] = {
     "prev_pct_negative": "DOUBLE",
     "negative_change": "DOUBLE",  # points
     "rating_source": "VARCHAR",  # the source the rating figures are from (scales are not mixed)
+    "rating_scale": "VARCHAR",  # that source's scale (stars_1_5, nps_0_10...): the unit of the effect and impact
     "rated_with": "BIGINT",
     "mean_with": "DOUBLE",
     "mean_without": "DOUBLE",

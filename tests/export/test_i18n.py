@@ -72,3 +72,16 @@ def test_plural_and_unknown_language():
     assert Locale("th").count("show_topics", 3) == "3 หัวข้อ"
     with pytest.raises(ValueError, match="unknown report language"):
         Locale("fr")
+
+
+def test_rating_differences_name_their_unit():
+    from voc.export.i18n import Locale
+
+    en, th = Locale("en"), Locale("th")
+    assert en.rating_diff(5.4237, "nps_0_10") == "+5.4 NPS pts"
+    assert en.rating_diff(-0.354, "stars_1_5") == "−0.35 ★"
+    assert en.rating_diff(0.2, "csat_1_5") == "+0.20 CSAT pts"
+    assert en.rating_diff(3.0, "custom_0_100") == "+3.00 pts"
+    assert th.rating_diff(5.4237, "nps_0_10") == "+5.4 คะแนน NPS"
+    assert en.rating_diff(float("nan"), "nps_0_10") == "–"
+    assert en.rating_diff(-0.5, None) == "−0.50"

@@ -295,3 +295,39 @@ def test_records_without_a_segment_value_are_named_in_the_report_language(week_d
     ws = wb[wb.sheetnames[2]]
     values = [c.value for c in ws["C"]]
     assert "(ไม่ระบุ)" in values and "(none)" not in values
+
+
+def _with_scales(tables: dict) -> dict:
+    """The week's impact table with its first rated theme on NPS 0-10 and the others on stars 1-5."""
+    tables = dict(tables)
+    imp = tables["theme_impact"].copy()
+    rated = imp["rating_effect"].notna()
+    assert rated.sum() >= 2
+    imp["rating_scale"] = None
+    first = imp.index[rated][0]
+    imp.loc[rated, "rating_scale"] = "stars_1_5"
+    imp.loc[first, ["rating_scale", "rating_effect", "impact"]] = ["nps_0_10", 5.4237, -1.25]
+    tables["theme_impact"] = imp
+    return tables
+
+
+@pytest.mark.parametrize("lang, nps, stars, scale_col", [
+    ("en", "+5.4 NPS pts", "★", "Rating scale"), ("th", "+5.4 คะแนน NPS", "★", "มาตราส่วนคะแนน")])
+def test_rating_effects_carry_their_scale_in_report_and_workbook(week_data, tmp_path, lang, nps, stars, scale_col):
+    # an NPS gap (0-10 answers) and a star gap are different units: each number says which it is
+    tables, history = week_data
+    tables = _with_scales(tables)
+    write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["html", "xlsx"], report_language=lang),
+                  history=history)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count(nps) >= 2  # theme table and impact table
+    assert re.search(r"[+−]\d\.\d\d ★", page)
+    assert "+5.42<" not in page
+    wb = load_workbook(next(tmp_path.glob("*.xlsx")))
+    for ws in wb.worksheets[1:4]:
+        header = [c.value for c in ws[1]]
+        if scale_col in header:
+            col = header.index(scale_col)
+            values = {r[col] for r in ws.iter_rows(min_row=2, values_only=True)}
+            assert "NPS 0–10" in values and any(str(v).startswith(("Stars", "ดาว")) for v in values if v)
+    assert sum(scale_col in [c.value for c in ws[1]] for ws in wb.worksheets) == 2  # themes and impact sheets

@@ -147,5 +147,6 @@ def test_impact_priority_compares_nps_points_and_stars_by_their_scale_range(monk
     records = _records(rows).assign(rating_scale=scales)
     imp = theme_breakdown_tables(WEEK, records, registry, InsightsConfig())["theme_impact"].set_index("theme_id")
     assert imp.at["G1", "rating_source"] == "nps_survey" and imp.at["G2", "rating_source"] == "app_store"
+    assert imp.at["G1", "rating_scale"] == "nps_0_10" and imp.at["G2", "rating_scale"] == "stars_1_5"
     assert imp.at["G1", "impact"] < imp.at["G2", "impact"] < 0  # more points lost on the wider scale ...
     assert imp.at["G2", "priority"] == 1 and imp.at["G1", "priority"] == 2  # ... but less of its range

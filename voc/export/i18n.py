@@ -89,6 +89,8 @@ EN: dict[str, str] = {
     "s_model": "Sentiment was scored by {model}.",
     "all_sources": "All rated sources",
     "scale_stars": "Stars", "scale_csat": "CSAT", "scale_nps": "NPS", "scale_custom": "Rating",
+    "unit_stars": "★", "unit_csat": "CSAT pts", "unit_nps": "NPS pts", "unit_custom": "pts",
+    "col_rating_scale": "Rating scale",
     # workbook
     "sheet_summary": "Summary", "sheet_themes": "Themes", "sheet_segments": "Where it hurts",
     "sheet_impact": "Impact", "sheet_quotes": "Quotes", "sheet_emerging": "Emerging topics",
@@ -192,6 +194,8 @@ TH: dict[str, str] = {
     "s_model": "วิเคราะห์ความรู้สึกด้วยโมเดล {model}",
     "all_sources": "ทุกแหล่งที่มีคะแนน",
     "scale_stars": "ดาว", "scale_csat": "CSAT", "scale_nps": "NPS", "scale_custom": "คะแนน",
+    "unit_stars": "★", "unit_csat": "คะแนน CSAT", "unit_nps": "คะแนน NPS", "unit_custom": "คะแนน",
+    "col_rating_scale": "มาตราส่วนคะแนน",
     "sheet_summary": "สรุป", "sheet_themes": "ธีม", "sheet_segments": "จุดที่มีปัญหา",
     "sheet_impact": "ผลกระทบ", "sheet_quotes": "ตัวอย่างข้อความ", "sheet_emerging": "หัวข้อที่เพิ่มขึ้น",
     "sheet_sentiment": "ความรู้สึก", "sheet_quality": "คุณภาพข้อมูล",
@@ -271,6 +275,20 @@ class Locale:
     def signed_pct(self, v: object, digits: int = 0) -> str:
         f = number(v)
         return DASH if math.isnan(f) or math.isinf(f) else f"{f:+.{digits}f}%".replace("-", "−")
+
+    def rating_unit(self, scale: object) -> str:
+        """The unit a rating difference on ``scale`` is in: ``★`` for stars, ``NPS pts`` for 0-10 NPS answers."""
+        if not isinstance(scale, str) or not scale:
+            return ""
+        parts = scale.split("_")
+        kind = "_".join(parts[:-2]) if len(parts) >= 3 else scale
+        return self.words.get(f"unit_{kind}", self.t("unit_custom"))
+
+    def rating_diff(self, v: object, scale: object, digits: int = 2) -> str:
+        """A signed difference in rating points with its unit: ``−0.35 ★``, ``+5.4 NPS pts``."""
+        text = self.signed(v, 1 if isinstance(scale, str) and scale.startswith("nps") else digits)
+        unit = self.rating_unit(scale)
+        return f"{text} {unit}" if unit and text != DASH else text
 
     def date(self, v: object) -> str:
         """An ISO date (``2026-03-02``) as the locale writes it: ``2 Mar 2026`` / ``2 มี.ค. 2026``."""

@@ -259,7 +259,8 @@ class _Report:
             imp = impact.loc[r["theme_id"]].to_dict() if not impact.empty and r["theme_id"] in impact.index else {}
             effect = number(imp.get("rating_effect"))
             eff = (
-                f"{escape(loc.signed(effect, 2))}<br><small>{escape(_text(imp.get('rating_source')))}</small>"
+                f"{escape(loc.rating_diff(effect, imp.get('rating_scale')))}"
+                f"<br><small>{escape(_text(imp.get('rating_source')))}</small>"
                 if not math.isnan(effect)
                 else f"<small>{self.t('no_rating')}</small>"
             )
@@ -348,17 +349,18 @@ class _Report:
             (_label(r["theme_label"], loc), float(r["volume"]), number(r["rating_effect"]), str(r["direction"]))
             for r in imp.to_dict("records")
         ]
-        chart = svg.impact_scatter(points, loc.t("volume"), loc.t("rating_effect"))
+        texts = [loc.rating_diff(r["rating_effect"], r.get("rating_scale")) for r in imp.to_dict("records")]
+        chart = svg.impact_scatter(points, loc.t("volume"), loc.t("rating_effect"), effect_texts=texts)
         rows = "".join(
             f'<tr><td class="r">{loc.whole(r["priority"])}</td><td>{escape(_label(r["theme_label"], loc))}</td>'
             f'<td class="r">{loc.whole(r["volume"])}</td>'
-            f'<td class="r">{escape(loc.signed(r["rating_effect"], 2))}'
+            f'<td class="r">{escape(loc.rating_diff(r["rating_effect"], r.get("rating_scale")))}'
             + (
                 f" <small>[{escape(loc.num(r['ci_low'], 2))}, {escape(loc.num(r['ci_high'], 2))}]</small>"
                 if not math.isnan(number(r["ci_low"]))
                 else ""
             )
-            + f'</td><td class="r">{escape(loc.signed(r["impact"], 2))}</td>'
+            + f'</td><td class="r">{escape(loc.rating_diff(r["impact"], r.get("rating_scale")))}</td>'
             f"<td>{escape(_text(r.get('rating_source'))) or self.t('no_rating')}</td></tr>"
             for r in imp.to_dict("records")
         )

@@ -137,12 +137,14 @@ def effect_interval(effect: float, low: float, high: float, span: float, width: 
 
 
 def impact_scatter(
-    points: Sequence[tuple[str, float, float, str]], x_title: str, y_title: str, width: int = 560, height: int = 300
+    points: Sequence[tuple[str, float, float, str]], x_title: str, y_title: str, width: int = 560, height: int = 300,
+    effect_texts: Sequence[str] | None = None,
 ) -> str:
     """Themes as dots: messages (x) against effect on the rating (y, zero line dashed).
 
     ``points`` are ``(label, volume, effect, direction)``; a dot is red when the theme clearly pulls
-    the rating down, green when it clearly lifts it, grey when unclear.
+    the rating down, green when it clearly lifts it, grey when unclear. ``effect_texts`` (one per point)
+    write each effect with its unit in the dot's tooltip (``+5.4 NPS pts``); without them it is a bare number.
     """
     left, right, top, bottom = 44, 16, 14, 34
     pw, ph = width - left - right, height - top - bottom
@@ -164,16 +166,17 @@ def impact_scatter(
         f'<text x="{left + pw}" y="{height - 4}" class="a" text-anchor="end">{escape(x_title)} → {_num(xmax)}</text>',
         f'<text x="{left}" y="{height - 4}" class="a">{escape(y_title)}</text>',
     ]
-    for label, volume, effect, direction in points:
+    for i, (label, volume, effect, direction) in enumerate(points):
         if _missing(effect):
             continue
         colour = NEGATIVE if direction == "pulls down" else POSITIVE if direction == "lifts" else MUTED
         short = label if len(label) <= 22 else label[:21] + "…"
         anchor = "end" if x(volume) > left + pw * 0.7 else "start"
         dx = -7 if anchor == "end" else 7
+        effect_text = effect_texts[i] if effect_texts is not None else f"{effect:+.2f}"
         parts.append(
             f'<circle cx="{_num(x(volume))}" cy="{_num(y(effect))}" r="5" fill="{colour}">'
-            f"<title>{escape(label)}: {_num(volume)}, {effect:+.2f}</title></circle>"
+            f"<title>{escape(label)}: {_num(volume)}, {escape(effect_text)}</title></circle>"
             f'<text x="{_num(x(volume) + dx)}" y="{_num(y(effect) + 4)}" class="v" '
             f'text-anchor="{anchor}">{escape(short)}</text>'
         )

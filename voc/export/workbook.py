@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from voc.export.changes import json_list, what_changed
+from voc.export.changes import json_list, scale_name, what_changed
 from voc.export.i18n import Locale, number
 from voc.export.report import quote_link, theme_badges
 from voc.schema import OUTLIER_TOPIC_ID
@@ -83,12 +83,14 @@ def _themes(week: str, tables: dict, loc: Locale):
     impact = _t(tables, "theme_impact")
     signals = dict(zip(emerging["topic_id"], emerging["signals"], strict=False)) if not emerging.empty else {}
     effect = dict(zip(impact["theme_id"], impact["rating_effect"], strict=False)) if not impact.empty else {}
+    scales = (dict(zip(impact["theme_id"], impact["rating_scale"], strict=False))
+              if not impact.empty and "rating_scale" in impact else {})
     n_trend = max([len(json_list(v)) for v in themes.get("trend", [])] + [0])
     trend_weeks = [shift_week(week, -k) for k in range(n_trend - 1, -1, -1)]
     cols = [Col("col_level", max_width=10), Col("col_id", max_width=12), Col("col_label", max_width=45),
             Col("volume"), Col("share", PCT), Col("col_prev_volume"), Col("col_change_abs"),
             Col("col_change_pct", PCT), Col("pct_negative", PCT), Col("col_net", "0.0"),
-            Col("rating_effect", "0.00"), Col("col_is_new"), Col("col_is_emerging"), Col("col_signals"),
+            Col("rating_effect", "0.00"), Col("col_rating_scale"), Col("col_is_new"), Col("col_is_emerging"), Col("col_signals"),
             *[Col("col_trend_week:" + w) for w in trend_weeks], Col("terms", max_width=50)]
     topic_rows = topics.set_index("topic_id") if not topics.empty else topics
     rows, levels = [], []
@@ -97,27 +99,28 @@ def _themes(week: str, tables: dict, loc: Locale):
             continue
         badges = theme_badges(r)
         rows.append(_theme_like_row(loc, "level_theme", r["theme_id"], _name(r["theme_label"], loc), r,
-                                    effect.get(r["theme_id"]), badges, trend_weeks, r.get("top_topics")))
+                                    effect.get(r["theme_id"]), badges, trend_weeks, r.get("top_topics"),
+                                    scales.get(r["theme_id"])))
         levels.append(0)
         tids = [t for t in json_list(r.get("topic_ids")) if not topic_rows.empty and t in topic_rows.index]
         for tid in sorted(tids, key=lambda t: (-number(topic_rows.at[t, "volume"]), t)):
             tr = topic_rows.loc[tid].to_dict()
             tr["signals"] = signals.get(tid, "")
             rows.append(_theme_like_row(loc, "level_topic", tid, _name(tr.get("topic_label"), loc), tr, None,
-                                        theme_badges(tr), trend_weeks, tr.get("top_terms")))
+                                        theme_badges(tr), trend_weeks, tr.get("top_terms"), None))
             levels.append(1)
     return cols, rows, levels
 
 
 def _theme_like_row(loc: Locale, level: str, rid: str, name: str, r: dict, effect: object, badges: list[str],
-                    trend_weeks: list[str], terms: object) -> list:
+                    trend_weeks: list[str], terms: object, scale: object) -> list:
     counts = [int(v) for v in json_list(r.get("trend"))]
     trend: list[int | None] = ([None] * (len(trend_weeks) - len(counts)) + list(counts[-len(trend_weeks):])
                                if trend_weeks else [])
     why = ", ".join(loc.t(b) for b in badges)
     return [loc.t(level), rid, name, _num(r.get("volume")), _frac(r.get("share_pct")), _num(r.get("prev_volume")),
             _num(r.get("change_abs")), _frac(r.get("change_pct")), _frac(r.get("pct_negative")),
-            _num(r.get("net_sentiment")), _num(effect), _yes(loc, r.get("is_new")), _yes(loc, r.get("is_emerging")),
+            _num(r.get("net_sentiment")), _num(effect), _scale(scale, loc), _yes(loc, r.get("is_new")), _yes(loc, r.get("is_emerging")),
             why, *trend, terms]
 
 
@@ -139,12 +142,13 @@ def _impact(tables: dict, loc: Locale):
     imp = _t(tables, "theme_impact")
     cols = [Col("priority"), Col("theme", max_width=45), Col("volume"), Col("share", PCT), Col("pct_negative", PCT),
             Col("col_prev_negative", PCT), Col("col_negative_change", "0.0"), Col("rating_source"),
+            Col("col_rating_scale"),
             Col("col_rated"), Col("col_mean_with", "0.00"), Col("col_mean_without", "0.00"),
             Col("rating_effect", "0.00"), Col("col_ci_low", "0.00"), Col("col_ci_high", "0.00"),
             Col("impact", "0.000"), Col("col_direction")]
     rows = [[_num(r["priority"]), _name(r["theme_label"], loc), _num(r["volume"]), _frac(r["share_pct"]),
              _frac(r["pct_negative"]), _frac(r["prev_pct_negative"]), _num(r["negative_change"]),
-             r.get("rating_source"), _num(r["rated_with"]), _num(r["mean_with"]), _num(r["mean_without"]),
+             r.get("rating_source"), _scale(r.get("rating_scale"), loc), _num(r["rated_with"]), _num(r["mean_with"]), _num(r["mean_without"]),
              _num(r["rating_effect"]), _num(r["ci_low"]), _num(r["ci_high"]), _num(r["impact"]),
              loc.t("direction_" + r["direction"]) if r.get("direction") else loc.t("no_rating")]
             for r in (imp.to_dict("records") if not imp.empty else [])]
@@ -327,3 +331,8 @@ def _t(tables: dict, name: str) -> pd.DataFrame:
 def _width(text: str) -> int:
     """Columns a string takes: Thai vowel and tone marks sit above/below, taking no width."""
     return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else 1 for ch in text)
+
+
+def _scale(scale: object, loc: Locale) -> str | None:
+    """A theme's rating scale in words (``NPS 0–10``), the unit its effect and impact are in; empty when unrated."""
+    return scale_name(scale, loc) if isinstance(scale, str) and scale else None

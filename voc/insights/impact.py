@@ -57,6 +57,7 @@ def theme_impact_table(week: str, counted: pd.DataFrame, config: InsightsConfig)
             "volume": len(g), "share_pct": round(100 * len(g) / len(cur), 1), "prev_volume": len(p),
             "pct_negative": _neg(g), "prev_pct_negative": _neg(p),
             "rating_source": d.get("source") if d is not None else None,
+            "rating_scale": _scale_text(d.get("rating_scale")) if d is not None else None,
             "rated_with": int(d["rated_with"]) if d is not None else 0,
             "mean_with": float(d["mean_with"]) if d is not None else math.nan,
             "mean_without": float(d["mean_without"]) if d is not None else math.nan,
@@ -76,6 +77,11 @@ def theme_impact_table(week: str, counted: pd.DataFrame, config: InsightsConfig)
         ["_other", "_k", "volume", "theme_id"], ascending=[True, True, False, True])
     out["priority"] = range(1, len(out) + 1)
     return out.drop(columns=["_k", "_other"])[COLUMNS].reset_index(drop=True)
+
+
+def _scale_text(scale: object) -> str | None:
+    """A scale name as stored; None for a missing one (NaN from a frame without scales)."""
+    return scale if isinstance(scale, str) and scale else None
 
 
 def _scale_width(scale: object) -> float:
