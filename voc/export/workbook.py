@@ -90,7 +90,8 @@ def _themes(week: str, tables: dict, loc: Locale):
     cols = [Col("col_level", max_width=10), Col("col_id", max_width=12), Col("col_label", max_width=45),
             Col("volume"), Col("share", PCT), Col("col_prev_volume"), Col("col_change_abs"),
             Col("col_change_pct", PCT), Col("pct_negative", PCT), Col("col_net", "0.0"),
-            Col("rating_effect", "0.00"), Col("col_rating_scale"), Col("col_is_new"), Col("col_is_emerging"), Col("col_signals"),
+            Col("rating_effect", "0.00"), Col("col_rating_scale"), Col("col_is_new"), Col("col_is_emerging"),
+            Col("col_signals"),
             *[Col("col_trend_week:" + w) for w in trend_weeks], Col("terms", max_width=50)]
     topic_rows = topics.set_index("topic_id") if not topics.empty else topics
     rows, levels = [], []
@@ -120,8 +121,8 @@ def _theme_like_row(loc: Locale, level: str, rid: str, name: str, r: dict, effec
     why = ", ".join(loc.t(b) for b in badges)
     return [loc.t(level), rid, name, _num(r.get("volume")), _frac(r.get("share_pct")), _num(r.get("prev_volume")),
             _num(r.get("change_abs")), _frac(r.get("change_pct")), _frac(r.get("pct_negative")),
-            _num(r.get("net_sentiment")), _num(effect), _scale(scale, loc), _yes(loc, r.get("is_new")), _yes(loc, r.get("is_emerging")),
-            why, *trend, terms]
+            _num(r.get("net_sentiment")), _num(effect), _scale(scale, loc), _yes(loc, r.get("is_new")),
+            _yes(loc, r.get("is_emerging")), why, *trend, terms]
 
 
 def _segments(tables: dict, loc: Locale):
@@ -148,7 +149,8 @@ def _impact(tables: dict, loc: Locale):
             Col("impact", "0.000"), Col("col_direction")]
     rows = [[_num(r["priority"]), _name(r["theme_label"], loc), _num(r["volume"]), _frac(r["share_pct"]),
              _frac(r["pct_negative"]), _frac(r["prev_pct_negative"]), _num(r["negative_change"]),
-             r.get("rating_source"), _scale(r.get("rating_scale"), loc), _num(r["rated_with"]), _num(r["mean_with"]), _num(r["mean_without"]),
+             r.get("rating_source"), _scale(r.get("rating_scale"), loc), _num(r["rated_with"]), _num(r["mean_with"]),
+             _num(r["mean_without"]),
              _num(r["rating_effect"]), _num(r["ci_low"]), _num(r["ci_high"]), _num(r["impact"]),
              loc.t("direction_" + r["direction"]) if r.get("direction") else loc.t("no_rating")]
             for r in (imp.to_dict("records") if not imp.empty else [])]
