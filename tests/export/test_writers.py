@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from voc.export.config import ExportConfig
+from voc.export.i18n import Locale
 from voc.export.writers import TABLE_ORDER, write_exports
 from voc.insights.config import InsightsConfig
 from voc.insights.synthetic import (
@@ -331,3 +332,31 @@ def test_rating_effects_carry_their_scale_in_report_and_workbook(week_data, tmp_
             values = {r[col] for r in ws.iter_rows(min_row=2, values_only=True)}
             assert "NPS 0–10" in values and any(str(v).startswith(("Stars", "ดาว")) for v in values if v)
     assert sum(scale_col in [c.value for c in ws[1]] for ws in wb.worksheets) == 2  # themes and impact sheets
+
+
+def test_channels_are_named_in_the_report_language(week_data, tmp_path):
+    # a Thai PM reads รีวิว / แชท, not the config's review / chat, in the report and in every sheet
+    tables, history = week_data
+    raw = set(tables["quote_week"]["channel"].dropna())
+    assert raw and raw <= {"review", "forum", "chat", "call_note", "survey", "social", "email"}
+    write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["html", "xlsx"], report_language="th"), history=history)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    th = Locale("th")
+    for c in raw:
+        assert f"<option value=\"{c}\">{th.channel(c)}</option>" in page  # filter keeps the value, shows the name
+        assert f'<th class="r">{th.channel(c)}</th>' in page  # where it hurts, by channel
+    assert not re.search(r'<cite>(review|chat|forum|call_note) ·', page)
+    wb = load_workbook(next(tmp_path.glob("*.xlsx")))
+    cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    assert {th.channel(c) for c in raw} <= cells
+    assert not raw & cells  # no raw channel name left in any cell
+
+
+def test_every_channel_has_a_name_in_both_languages():
+    from voc.schema import CHANNELS
+
+    for lang in ("en", "th"):
+        loc = Locale(lang)
+        assert all(f"channel_{c}" in loc.words for c in CHANNELS)
+    assert Locale("th").channel("call_note") == "บันทึกการโทร" and Locale("en").channel("call_note") == "call note"
+    assert Locale("th").channel("kiosk") == "kiosk" and Locale("th").channel(None) == ""

@@ -91,6 +91,8 @@ EN: dict[str, str] = {
     "scale_stars": "Stars", "scale_csat": "CSAT", "scale_nps": "NPS", "scale_custom": "Rating",
     "unit_stars": "★", "unit_csat": "CSAT pts", "unit_nps": "NPS pts", "unit_custom": "pts",
     "col_rating_scale": "Rating scale",
+    "channel_review": "review", "channel_forum": "forum", "channel_chat": "chat", "channel_call_note": "call note",
+    "channel_survey": "survey", "channel_social": "social media", "channel_email": "email",
     # workbook
     "sheet_summary": "Summary", "sheet_themes": "Themes", "sheet_segments": "Where it hurts",
     "sheet_impact": "Impact", "sheet_quotes": "Quotes", "sheet_emerging": "Emerging topics",
@@ -196,6 +198,8 @@ TH: dict[str, str] = {
     "scale_stars": "ดาว", "scale_csat": "CSAT", "scale_nps": "NPS", "scale_custom": "คะแนน",
     "unit_stars": "★", "unit_csat": "คะแนน CSAT", "unit_nps": "คะแนน NPS", "unit_custom": "คะแนน",
     "col_rating_scale": "มาตราส่วนคะแนน",
+    "channel_review": "รีวิว", "channel_forum": "กระทู้", "channel_chat": "แชท", "channel_call_note": "บันทึกการโทร",
+    "channel_survey": "แบบสำรวจ", "channel_social": "โซเชียลมีเดีย", "channel_email": "อีเมล",
     "sheet_summary": "สรุป", "sheet_themes": "ธีม", "sheet_segments": "จุดที่มีปัญหา",
     "sheet_impact": "ผลกระทบ", "sheet_quotes": "ตัวอย่างข้อความ", "sheet_emerging": "หัวข้อที่เพิ่มขึ้น",
     "sheet_sentiment": "ความรู้สึก", "sheet_quality": "คุณภาพข้อมูล",
@@ -305,9 +309,18 @@ class Locale:
         """The name of an evidence count (``records`` -> messages), the key itself when unnamed."""
         return self.words.get(f"ev_{key}", key)
 
-    def segment_value(self, v: object) -> str:
-        """A segment value as shown: ``(none)`` (records without the field, voc.insights.weekdata.NONE) in words."""
-        return self.t("segment_none") if v == "(none)" else str(v)
+    def segment_value(self, v: object, field: object = None) -> str:
+        """A segment value as shown: ``(none)`` (records without the field, voc.insights.weekdata.NONE) in words,
+        a channel (``field="channel"``) by its name in the report language."""
+        if v == "(none)":
+            return self.t("segment_none")
+        return self.channel(v) if field == "channel" else str(v)
+
+    def channel(self, v: object) -> str:
+        """A channel (voc.schema.CHANNELS: ``call_note``...) in the report language; any other value as it is."""
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+            return ""
+        return self.words.get(f"channel_{v}", str(v))
 
     def sentiment(self, label: object) -> str:
         return self.t(label) if label in ("positive", "neutral", "negative") else str(label or DASH)

@@ -161,7 +161,7 @@ class _Report:
 
     def _quote_meta(self, q: dict) -> str:
         parts = [
-            escape(str(q.get("channel") or "")),
+            escape(self.loc.channel(q.get("channel"))),
             escape(self.loc.date(q.get("created_date"))),
             escape(str(q.get("source") or "")),
         ]
@@ -330,7 +330,7 @@ class _Report:
                         f"<br><small>{escape(loc.pct(c['pct_negative']))} {self.t('negative')}</small></td>"
                     )
                 body.append(f"<tr><td>{escape(_label(labels.get(tid, tid), loc))}</td>{''.join(tds)}</tr>")
-            header = "".join(f'<th class="r">{escape(loc.segment_value(v))}</th>' for v in values)
+            header = "".join(f'<th class="r">{escape(loc.segment_value(v, field))}</th>' for v in values)
             blocks.append(
                 f'<h3>{escape(_field_name(str(field), loc))}</h3><div class="scroll"><table class="grid">'
                 f"<thead><tr><th>{self.t('theme')}</th>{header}</tr></thead>"
@@ -399,7 +399,7 @@ class _Report:
                 f"<ul>{''.join(lis)}</ul></div>"
             )
         opt = f'<option value="">{self.t("filter_all")}</option>'
-        ch_opts = opt + "".join(f'<option value="{escape(c)}">{escape(c)}</option>' for c in channels)
+        ch_opts = opt + "".join(f'<option value="{escape(c)}">{escape(loc.channel(c))}</option>' for c in channels)
         seg_opts = opt + "".join(
             f'<option value="{escape(s)}">{escape(s.replace("=", ": "))}</option>' for s in sorted(segments)
         )

@@ -71,7 +71,7 @@ def _summary(tables: dict, loc: Locale):
         q = s.quote or {}
         count = next((v for v in s.evidence.values() if isinstance(v, (int, float)) and not isinstance(v, bool)), None)
         evidence = "; ".join(f"{loc.evidence_name(k)} = {_plain(v)}" for k, v in s.evidence.items())
-        rows.append([loc.t("kind_" + s.kind), s.text, count, evidence, q.get("text"), q.get("channel"),
+        rows.append([loc.t("kind_" + s.kind), s.text, count, evidence, q.get("text"), loc.channel(q.get("channel")),
                      _date(q.get("created_date")), q.get("source"), q.get("source_id")])
     return cols, rows, [0] * len(rows)
 
@@ -130,7 +130,8 @@ def _segments(tables: dict, loc: Locale):
     cols = [Col("theme", max_width=45), Col("segment"), Col("value"), Col("volume"), Col("col_segment_volume"),
             Col("col_share_in_segment", PCT), Col("col_theme_share", PCT), Col("pct_negative", PCT),
             Col("col_theme_negative", PCT), Col("col_stands_out"), Col("col_reason", max_width=50)]
-    rows = [[_name(r["theme_label"], loc), _field(r["segment_field"], loc), loc.segment_value(r["segment_value"]),
+    rows = [[_name(r["theme_label"], loc), _field(r["segment_field"], loc),
+             loc.segment_value(r["segment_value"], r["segment_field"]),
              _num(r["volume"]),
              _num(r["segment_volume"]), _frac(r["share_pct"]), _frac(r["theme_share_pct"]), _frac(r["pct_negative"]),
              _frac(r["theme_pct_negative"]), _yes(loc, r["stands_out"]),
@@ -162,8 +163,8 @@ def _quotes(tables: dict, loc: Locale, links: dict[str, str]):
     cols = [Col("theme", max_width=40), Col("topic", max_width=40), Col("col_rank"), Col("col_text", max_width=80),
             Col("channel"), Col("date", DATE), Col("language"), Col("sentiment"), Col("source"), Col("source_id"),
             Col("col_link", max_width=50), Col("col_segments", max_width=50)]
-    rows = [[_name(r["theme_label"], loc), _name(r["topic_label"], loc), _num(r["rank"]), r["text"], r.get("channel"),
-             _date(r.get("created_date")), r.get("language"), loc.sentiment(r.get("sentiment")), r.get("source"),
+    rows = [[_name(r["theme_label"], loc), _name(r["topic_label"], loc), _num(r["rank"]), r["text"],
+             loc.channel(r.get("channel")), _date(r.get("created_date")), r.get("language"), loc.sentiment(r.get("sentiment")), r.get("source"),
              r.get("source_id"), quote_link(links.get(str(r.get("source"))), r.get("source_id")),
              _segments_text(r.get("segments"))]
             for r in (qw.to_dict("records") if not qw.empty else [])]
@@ -192,8 +193,10 @@ def _sentiment(tables: dict, loc: Locale):
             Col("col_prev_volume"), Col("col_change_abs"), Col("col_change_pct", PCT), Col("col_prev_net", "0.0"),
             Col("col_net_change", "0.0")]
     every = loc.t("filter_all")
-    rows = [[_all(r["channel"], every), _all(r["language"], every), _all(r["segment_field"], every),
-             _all(r["segment_value"], every), _num(r["volume"]), _num(r["scored"]), _frac(r["pct_positive"]),
+    rows = [[_all(loc.channel(r["channel"]), every), _all(r["language"], every),
+             _all(_field(r["segment_field"], loc), every),
+             _all(loc.segment_value(r["segment_value"], r["segment_field"]), every), _num(r["volume"]), _num(r["scored"]),
+             _frac(r["pct_positive"]),
              _frac(r["pct_neutral"]), _frac(r["pct_negative"]), _num(r["net_sentiment"]), _num(r["prev_volume"]),
              _num(r["change_abs"]), _frac(r["change_pct"]), _num(r["prev_net_sentiment"]), _num(r["net_change"])]
             for r in (sw.to_dict("records") if not sw.empty else [])]
