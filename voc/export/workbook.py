@@ -165,8 +165,8 @@ def _quotes(tables: dict, loc: Locale, links: dict[str, str]):
             Col("col_link", max_width=50), Col("col_segments", max_width=50)]
     rows = [[_name(r["theme_label"], loc), _name(r["topic_label"], loc), _num(r["rank"]), r["text"],
              loc.channel(r.get("channel")), _date(r.get("created_date")), r.get("language"),
-             loc.sentiment(r.get("sentiment")), r.get("source"), r.get("source_id"), quote_link(links.get(str(r.get("source"))), r.get("source_id")),
-             _segments_text(r.get("segments"))]
+             loc.sentiment(r.get("sentiment")), r.get("source"), r.get("source_id"),
+             quote_link(links.get(str(r.get("source"))), r.get("source_id")), _segments_text(r.get("segments"))]
             for r in (qw.to_dict("records") if not qw.empty else [])]
     return cols, rows, [0] * len(rows)
 
