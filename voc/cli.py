@@ -55,16 +55,27 @@ def _prefect_server():
         yield
 
 
-def _print_reconciliation(recs) -> None:
-    """The per-source counts as a table; each error in full below it (a cell would cut paths at 80 columns)."""
+def _print_reconciliation(recs, week: str | None = None, compact: bool = False) -> None:
+    """The per-source counts as a table; each error in full below it (a cell would cut paths at 80 columns).
+
+    ``compact`` (backfill, one table per week) draws no outer border and names the week in the title.
+    """
     import textwrap
 
+    from rich import box
     from rich.table import Table
 
-    t = Table(title="Reconciliation (read = accepted + duplicates + quarantined)")
+    title = "Reconciliation (read = accepted + duplicates + quarantined)"
+    if compact:
+        title = f"{week} reconciliation (read = accepted + dupl. + quar.)"
+        t = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, title_justify="left")
+    else:
+        t = Table(title=title)
     t.add_column("source", overflow="fold")  # the one column that gives way in a narrow terminal
-    for c in ("read", "accepted", "duplicates", "quarantined", "status", "balanced"):
-        t.add_column(c, no_wrap=True)
+    names = ("read", "accepted", "dupl", "quar", "status", "balanced") if compact else (
+        "read", "accepted", "duplicates", "quarantined", "status", "balanced")
+    for c in names:
+        t.add_column(c, no_wrap=True, justify="right" if compact and c not in ("status", "balanced") else "left")
     from voc.privacy import redact_pii
 
     errors = []
@@ -201,7 +212,14 @@ def run(
         from voc.flows import weekly_voc
 
         summary = weekly_voc(str(config), week, set_ or None)
-    _print_reconciliation(summary["reconciliation"])
+    _print_week(summary)
+    if summary["partial"]:
+        raise typer.Exit(2)
+
+
+def _print_week(summary: dict, compact: bool = False) -> None:
+    """One week's outcome as `voc run` and `voc backfill` print it: reconciliation, warnings, exports, alert."""
+    _print_reconciliation(summary["reconciliation"], summary["week"] if compact else None, compact)
     for warning in summary.get("warnings", []):
         console.print(f"[yellow]warning: {warning}", highlight=False)
     out.print(f"week {summary['week']}: exports in {Path(summary['exports'][0]).parent if summary['exports'] else '-'}")
@@ -210,7 +228,6 @@ def run(
         from voc.privacy import redact_message
 
         console.print(f"[yellow]partial week: source(s) failed: {redact_message(', '.join(summary['failed_sources']))}")
-        raise typer.Exit(2)
 
 
 def _print_alert(alert: dict) -> None:
@@ -247,7 +264,10 @@ def backfill(
 
         summaries = backfill_voc(str(config), from_, to, set_ or None)
     for s in summaries:
-        out.print(f"{s['week']}: {len(s['exports'])} files, partial={s['partial']}")
+        _print_week(s, compact=True)
+    partial = [s["week"] for s in summaries if s["partial"]]
+    out.print(f"backfill {from_} – {to}: {len(summaries)} week(s), "
+              + (f"partial: {', '.join(partial)}" if partial else "none partial"))
     if any(s["partial"] for s in summaries):
         raise typer.Exit(2)
 

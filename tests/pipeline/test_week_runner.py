@@ -210,3 +210,36 @@ def test_a_store_held_by_another_run_is_one_line_before_any_server_starts(tmp_pa
     assert res.returncode == 1 and len(lines) == 1, res.stderr
     assert "in use by another process" in lines[0] and "voc run" in lines[0]
     assert not list(tmp_path.glob("voc-server-*"))
+
+
+def test_backfill_prints_each_weeks_reconciliation_warnings_and_alert_at_80_columns(tmp_path, prefect_harness,
+                                                                                    monkeypatch):
+    from voc.cli import app
+
+    def summary(config, store, week, runner=None, run_id=None, alerts=True, notifier=None):
+        s = _fake_summary(week)
+        s["reconciliation"] = [
+            {**s["reconciliation"][0], "source": "line_oa_chat_exports_bangkok_branches_november"},
+            {"source": "app_store", "read": 12, "accepted": 9, "duplicates": 1, "quarantined": 2, "status": "ok",
+             "error": None, "new": 9, "balanced": True}]
+        s["warnings"] = [f"{week}: sentiment model fell back"] if week == BACKFILL[1] else []
+        s["alerts"] = {"configured": True, "sent": week == BACKFILL[-1], "needed": week == BACKFILL[-1],
+                       "block": "slack-webhook/voc", "reasons": ["new theme"]}
+        return s
+
+    monkeypatch.setattr(pipeline, "run_week", summary)
+    cfg = write_demo(tmp_path, WEEK, n_weeks=3, total=300, seed=2)
+    res = CliRunner().invoke(app, ["backfill", "--config", str(cfg), "--from", BACKFILL[0], "--to", BACKFILL[-1]],
+                             env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert all(len(line) <= 80 for line in lines), [line for line in lines if len(line) > 80]
+    for week in BACKFILL:
+        assert any(line.strip().startswith(f"{week} reconciliation") for line in lines), res.output
+        assert any(line.startswith(f"week {week}: exports in") for line in lines)
+    rows = [line for line in lines if line.split()[:1] == ["app_store"]]
+    assert len(rows) == 3 and all(line.split()[1:5] == ["12", "9", "1", "2"] for line in rows)
+    assert f"warning: {BACKFILL[1]}: sentiment model fell back" in res.output
+    assert res.output.count("alert: nothing crossed a threshold, none sent") == 2
+    assert "alert sent through slack-webhook/voc (new theme)" in res.output
+    assert "3 week(s), none partial" in res.output
