@@ -84,3 +84,35 @@ def test_config_errors_belong_to_the_one_error_hierarchy():
     from voc.errors import VocError
 
     assert ConfigError is Base and issubclass(ConfigError, VocError) and issubclass(ConfigError, ValueError)
+
+
+SOURCE = "  - name: {name}\n    path: x.csv\n    channel: review\n    columns: {{text: t, created_at: c, rating: s}}\n"
+
+
+@pytest.mark.parametrize("scale, expect", [
+    ("stars_1_10", "'stars_1_10' is not a rating scale"),
+    ("5", "5 is not a rating scale"),
+    ("{min: 10, max: 0}", "rating_scale min (10.0) must be a number below max (0.0)"),
+])
+def test_a_bad_rating_scale_is_one_line_naming_the_source_and_the_allowed_values(tmp_path, scale, expect):
+    good = SOURCE.format(name="line_chat") + "    rating_scale: nps_0_10\n"
+    text = "timezone: Asia/Bangkok\nsources:\n" + good + SOURCE.format(name="app_reviews")
+    p = write(tmp_path, text + f"    rating_scale: {scale}\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(p)
+    msg = str(e.value)
+    assert len(msg.splitlines()) == 1, msg
+    assert msg.startswith(f"{p}: sources[app_reviews].rating_scale: ") and expect in msg
+    assert "literal[" not in msg and "function-after" not in msg and ".file." not in msg and "sources.1" not in msg
+    if "{min" not in scale:
+        assert "stars_1_5, csat_1_5, nps_0_10 or {min: 0, max: 100}" in msg
+
+
+def test_config_errors_name_sources_by_name_and_keep_missing_keys(tmp_path):
+    p = write(tmp_path, "sources:\n  - {name: crm_export, path: x.csv, channel: reviewz, columns: {text: t}}\n"
+                        "  - {path: y.csv, channel: chat, columns: {text: t}}\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(p)
+    lines = str(e.value).splitlines()
+    assert any(line.startswith(f"{p}: sources[crm_export].channel: unknown channel 'reviewz'") for line in lines)
+    assert f"{p}: sources.1.name: Field required" in lines  # a source without a name keeps its index

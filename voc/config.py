@@ -142,7 +142,7 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> Pipelin
     try:
         config = PipelineConfig.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(format_validation_error(e, str(path))) from None
+        raise ConfigError(format_validation_error(e, str(path), data)) from None
     from voc.ingest.config import source_path_problems
 
     if problems := source_path_problems(config.sources, config.base_dir):
