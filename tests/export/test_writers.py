@@ -360,3 +360,25 @@ def test_every_channel_has_a_name_in_both_languages():
         assert all(f"channel_{c}" in loc.words for c in CHANNELS)
     assert Locale("th").channel("call_note") == "บันทึกการโทร" and Locale("en").channel("call_note") == "call note"
     assert Locale("th").channel("kiosk") == "kiosk" and Locale("th").channel(None) == ""
+
+
+def test_mixed_language_is_labelled_thai_plus_english(week_data, tmp_path):
+    # Thai messages with a Latin word ("OTP ไม่เข้า") are language "mixed": the breakdown says what that means,
+    # so an incident reported in Thai does not look absent from Thai
+    tables, history = week_data
+    tables = dict(tables)
+    seg = tables["theme_segment_week"].copy()
+    lang = seg[seg["segment_field"] == "language"]
+    assert len(lang) >= 1
+    extra = lang.assign(segment_value="mixed", volume=7, segment_volume=40)
+    tables["theme_segment_week"] = pd.concat([seg, extra], ignore_index=True)
+    write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["html", "xlsx"], report_language="th"), history=history)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<th class="r">ไทย + อังกฤษ</th>' in page and '<th class="r">mixed</th>' not in page
+    assert "ข้อความภาษาไทยที่มีคำภาษาอังกฤษปน" in page
+    wb = load_workbook(next(tmp_path.glob("*.xlsx")))
+    cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "ไทย + อังกฤษ" in cells and "mixed" not in cells
+    en = Locale("en")
+    assert en.segment_value("mixed", "language") == "Thai + English" and en.language("th") == "Thai"
+    assert en.segment_value("mixed", "product") == "mixed"  # only the language field is named

@@ -93,6 +93,9 @@ EN: dict[str, str] = {
     "col_rating_scale": "Rating scale",
     "channel_review": "review", "channel_forum": "forum", "channel_chat": "chat", "channel_call_note": "call note",
     "channel_survey": "survey", "channel_social": "social media", "channel_email": "email",
+    "lang_th": "Thai", "lang_en": "English", "lang_mixed": "Thai + English", "lang_other": "other language",
+    "language_note": ("Thai + English: Thai messages with English words in them (OTP, app, refund...); "
+                      "a Thai incident can show mostly there."),
     # workbook
     "sheet_summary": "Summary", "sheet_themes": "Themes", "sheet_segments": "Where it hurts",
     "sheet_impact": "Impact", "sheet_quotes": "Quotes", "sheet_emerging": "Emerging topics",
@@ -200,6 +203,9 @@ TH: dict[str, str] = {
     "col_rating_scale": "มาตราส่วนคะแนน",
     "channel_review": "รีวิว", "channel_forum": "กระทู้", "channel_chat": "แชท", "channel_call_note": "บันทึกการโทร",
     "channel_survey": "แบบสำรวจ", "channel_social": "โซเชียลมีเดีย", "channel_email": "อีเมล",
+    "lang_th": "ไทย", "lang_en": "อังกฤษ", "lang_mixed": "ไทย + อังกฤษ", "lang_other": "ภาษาอื่น",
+    "language_note": ("ไทย + อังกฤษ: ข้อความภาษาไทยที่มีคำภาษาอังกฤษปน (OTP, app, refund...) "
+                      "ปัญหาที่ลูกค้าไทยแจ้งจึงอาจอยู่ในคอลัมน์นี้เป็นส่วนใหญ่"),
     "sheet_summary": "สรุป", "sheet_themes": "ธีม", "sheet_segments": "จุดที่มีปัญหา",
     "sheet_impact": "ผลกระทบ", "sheet_quotes": "ตัวอย่างข้อความ", "sheet_emerging": "หัวข้อที่เพิ่มขึ้น",
     "sheet_sentiment": "ความรู้สึก", "sheet_quality": "คุณภาพข้อมูล",
@@ -314,7 +320,15 @@ class Locale:
         a channel (``field="channel"``) by its name in the report language."""
         if v == "(none)":
             return self.t("segment_none")
+        if field == "language":
+            return self.language(v)
         return self.channel(v) if field == "channel" else str(v)
+
+    def language(self, v: object) -> str:
+        """A language code of voc.text (``th``, ``en``, ``mixed``: Thai with English words) in words."""
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+            return ""
+        return self.words.get(f"lang_{v}", str(v))
 
     def channel(self, v: object) -> str:
         """A channel (voc.schema.CHANNELS: ``call_note``...) in the report language; any other value as it is."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from html import escape
 from urllib.parse import quote as url_quote
 
@@ -331,8 +332,10 @@ class _Report:
                     )
                 body.append(f"<tr><td>{escape(_label(labels.get(tid, tid), loc))}</td>{''.join(tds)}</tr>")
             header = "".join(f'<th class="r">{escape(loc.segment_value(v, field))}</th>' for v in values)
+            note = (f'<p class="note">{self.t("language_note")}</p>'
+                    if field == "language" and "mixed" in values else "")
             blocks.append(
-                f'<h3>{escape(_field_name(str(field), loc))}</h3><div class="scroll"><table class="grid">'
+                f'<h3>{escape(_field_name(str(field), loc))}</h3>{note}<div class="scroll"><table class="grid">'
                 f"<thead><tr><th>{self.t('theme')}</th>{header}</tr></thead>"
                 f"<tbody>{''.join(body)}</tbody></table></div>"
             )
@@ -450,7 +453,7 @@ class _Report:
             f'<td class="r">{loc.whole(r["read"])}</td>'
             f'<td class="r">{loc.whole(r["accepted"])}</td><td class="r">{loc.whole(r["duplicates"])}</td>'
             f'<td class="r">{loc.whole(r["quarantined"])}</td><td class="r">{loc.whole(r["counted"])}</td>'
-            f"<td>{escape(_breakdown_text(r['languages']))}</td><td>{escape(str(r.get('error') or ''))}</td></tr>"
+            f"<td>{escape(_breakdown_text(r['languages'], loc.language))}</td><td>{escape(str(r.get('error') or ''))}</td></tr>"
             for r in dq.to_dict("records")
         )
         cols = ["source", "status", "read", "accepted", "duplicates", "quarantined", "counted", "languages", "error"]
@@ -606,9 +609,9 @@ def _json_list(v: object) -> list:
     return out if isinstance(out, list) else []
 
 
-def _breakdown_text(v: object) -> str:
+def _breakdown_text(v: object, name: Callable[[object], str] = str) -> str:
     try:
         d = json.loads(v) if isinstance(v, str) else {}
     except json.JSONDecodeError:
         return str(v)
-    return ", ".join(f"{k} {n}" for k, n in d.items()) if isinstance(d, dict) else str(v)
+    return ", ".join(f"{name(k)} {n}" for k, n in d.items()) if isinstance(d, dict) else str(v)

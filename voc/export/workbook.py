@@ -164,7 +164,7 @@ def _quotes(tables: dict, loc: Locale, links: dict[str, str]):
             Col("channel"), Col("date", DATE), Col("language"), Col("sentiment"), Col("source"), Col("source_id"),
             Col("col_link", max_width=50), Col("col_segments", max_width=50)]
     rows = [[_name(r["theme_label"], loc), _name(r["topic_label"], loc), _num(r["rank"]), r["text"],
-             loc.channel(r.get("channel")), _date(r.get("created_date")), r.get("language"),
+             loc.channel(r.get("channel")), _date(r.get("created_date")), loc.language(r.get("language")),
              loc.sentiment(r.get("sentiment")), r.get("source"), r.get("source_id"),
              quote_link(links.get(str(r.get("source"))), r.get("source_id")), _segments_text(r.get("segments"))]
             for r in (qw.to_dict("records") if not qw.empty else [])]
@@ -193,7 +193,7 @@ def _sentiment(tables: dict, loc: Locale):
             Col("col_prev_volume"), Col("col_change_abs"), Col("col_change_pct", PCT), Col("col_prev_net", "0.0"),
             Col("col_net_change", "0.0")]
     every = loc.t("filter_all")
-    rows = [[_all(loc.channel(r["channel"]), every), _all(r["language"], every),
+    rows = [[_all(loc.channel(r["channel"]), every), _all(loc.language(r["language"]), every),
              _all(_field(r["segment_field"], loc), every),
              _all(loc.segment_value(r["segment_value"], r["segment_field"]), every), _num(r["volume"]),
              _num(r["scored"]), _frac(r["pct_positive"]),
