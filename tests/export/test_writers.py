@@ -382,3 +382,25 @@ def test_mixed_language_is_labelled_thai_plus_english(week_data, tmp_path):
     en = Locale("en")
     assert en.segment_value("mixed", "language") == "Thai + English" and en.language("th") == "Thai"
     assert en.segment_value("mixed", "product") == "mixed"  # only the language field is named
+
+
+def test_exports_written_before_impact_kept_its_scale_render_with_units(week_data, tmp_path):
+    # a folder from an older run has no theme_impact.rating_scale: `voc export render` takes it from drivers
+    from typer.testing import CliRunner
+
+    from voc.cli import app
+
+    tables, history = week_data
+    tables = _with_scales(tables)
+    imp = tables["theme_impact"].copy()
+    imp.loc[imp["rating_scale"] == "nps_0_10", "rating_source"] = "nps_survey"
+    imp.loc[imp["rating_scale"] == "stars_1_5", "rating_source"] = "app_store"
+    drivers = pd.DataFrame({"iso_week": WEEK, "source": ["nps_survey", "app_store"],
+                            "rating_scale": ["nps_0_10", "stars_1_5"]})
+    old = {**tables, "theme_impact": imp.drop(columns=["rating_scale"]), "drivers": drivers}
+    folder = tmp_path / WEEK
+    write_exports(WEEK, old, folder, ExportConfig(formats=["parquet"]), history=history)
+    res = CliRunner().invoke(app, ["export", "render", str(folder), "--format", "html"])
+    assert res.exit_code == 0, res.output
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert "+5.4 NPS pts" in page and re.search(r"[+−]\d\.\d\d ★", page)

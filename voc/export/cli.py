@@ -28,7 +28,7 @@ def render(
     from pydantic import ValidationError
 
     from voc.export.config import ExportConfig
-    from voc.export.writers import TABLE_ORDER, write_exports
+    from voc.export.writers import TABLE_ORDER, fill_impact_scales, write_exports
     from voc.weeks import parse_week
 
     if not folder.is_dir():
@@ -56,5 +56,5 @@ def render(
     except ValidationError as exc:
         msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise typer.BadParameter(msg) from None
-    paths = write_exports(week, tables, folder, config)
+    paths = write_exports(week, fill_impact_scales(tables), folder, config)
     typer.echo(f"wrote {len(paths)} files to {folder}")

@@ -24,6 +24,15 @@ TABLE_ORDER = ("summary", "theme_week", "topic_week", "theme_segment_week", "the
 """The tables a week's export holds as Parquet and CSV (the workbook has its own sheets: ``voc.export.workbook``)."""
 
 
+def fill_impact_scales(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Tables written before theme_impact kept ``rating_scale``: take each rating source's scale from ``drivers``."""
+    imp, drivers = tables.get("theme_impact"), tables.get("drivers")
+    if imp is None or "rating_scale" in imp or drivers is None or not {"source", "rating_scale"} <= set(drivers):
+        return tables
+    scales = drivers.dropna(subset=["rating_scale"]).drop_duplicates("source").set_index("source")["rating_scale"]
+    return {**tables, "theme_impact": imp.assign(rating_scale=imp["rating_source"].map(scales))}
+
+
 def write_exports(
     week: str,
     tables: dict[str, pd.DataFrame],
