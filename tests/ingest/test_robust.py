@@ -264,7 +264,7 @@ def test_source_time_zones_are_checked_when_the_config_loads(tmp_path):
     cfg = tmp_path / "p.yaml"
     cfg.write_text("sources:\n  - {name: s, path: r.csv, channel: review, timezone: Asia/Bankok,"
                    " columns: {text: text}}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"sources\.0.*timezone.*unknown time zone 'Asia/Bankok'"):
+    with pytest.raises(ConfigError, match=r"sources\[s\]\.timezone.*unknown time zone 'Asia/Bankok'"):
         load_config(cfg)
 
 
