@@ -235,11 +235,8 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
             Sentence(
                 "model",
                 loc.t("s_model", model=names),
-                {
-                    "records": {
-                        str(m): _int(c) for m, c in zip(models["sentiment_model"], models["records"], strict=False)
-                    }
-                },
+                # one count per model, named by the model: "default-routed@v2 = 642"
+                {str(m): _int(c) for m, c in zip(models["sentiment_model"], models["records"], strict=False)},
             )
         )
     return out
