@@ -66,8 +66,13 @@ def _print_reconciliation(recs, week: str | None = None, compact: bool = False) 
     from rich.table import Table
 
     title = "Reconciliation (read = accepted + duplicates + quarantined)"
+    longest = max((len(str((r if isinstance(r, dict) else r.as_dict())["source"])) for r in recs), default=6)
+    if not compact and longest + 62 > out.width:
+        # the full headers take ~62 columns: a narrow terminal would fold the source names, so shorten them
+        compact = True
     if compact:
-        title = f"{week} reconciliation (read = accepted + dupl. + quar.)"
+        title = f"{week} reconciliation (read = accepted + dupl. + quar.)" if week else (
+            "Reconciliation (read = accepted + dupl. + quar.)")
         t = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, title_justify="left")
     else:
         t = Table(title=title)

@@ -243,3 +243,27 @@ def test_backfill_prints_each_weeks_reconciliation_warnings_and_alert_at_80_colu
     assert res.output.count("alert: nothing crossed a threshold, none sent") == 2
     assert "alert sent through slack-webhook/voc (new theme)" in res.output
     assert "3 week(s), none partial" in res.output
+
+
+def test_run_prints_long_source_names_whole_at_80_columns(tmp_path, prefect_harness, monkeypatch):
+    """`voc run` in an 80-column terminal shortens the headers rather than folding a source's name."""
+    from voc.cli import app
+
+    name = "call_center_notes_bangkok"  # 25 characters: the full headers would fold it at 80
+
+    def summary(config, store, week, runner=None, run_id=None, alerts=True, notifier=None):
+        s = _fake_summary(week)
+        s["reconciliation"] = [{**s["reconciliation"][0], "source": name, "read": 120, "accepted": 100,
+                                "duplicates": 12, "quarantined": 8}]
+        return s
+
+    monkeypatch.setattr(pipeline, "run_week", summary)
+    cfg = write_demo(tmp_path, WEEK, n_weeks=1, total=100, seed=2)
+    res = CliRunner().invoke(app, ["run", "--config", str(cfg), "--week", WEEK], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert all(len(line) <= 80 for line in lines), [line for line in lines if len(line) > 80]
+    row = [line for line in lines if name in line]
+    assert len(row) == 1 and row[0].split()[1:5] == ["120", "100", "12", "8"], res.output
+    wide = CliRunner().invoke(app, ["run", "--config", str(cfg), "--week", WEEK], env={"COLUMNS": "140"})
+    assert "duplicates" in wide.output and "quarantined" in wide.output, wide.output
