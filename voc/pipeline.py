@@ -338,7 +338,7 @@ def write_weekly_tables(config: PipelineConfig, store: Store, week: str, run_id:
     weeks = window_weeks(week, config.insights.history_weeks + 1)
     records = trailing_weeks_as_fitted(store.enriched_records(weeks), store.weekly_table("topic_window", week))
     topics = store.topic_registry()
-    records = with_topic_sentiment(records, store.read_table("record_clauses"), topics)
+    records = with_topic_sentiment(records, store.stage_rows("record_clauses", weeks), topics)
     run_log = store.run_log(run_id) if run_id else store.run_log()
     tables = build_weekly_tables(week, records, topics, run_log, config.insights)
     for name, df in tables.items():

@@ -293,3 +293,19 @@ def test_the_topic_tables_are_declared_as_the_topic_stage_writes_them():
 
     assert REGISTRY_COLUMNS == list(TOPIC_REGISTRY_COLUMNS)
     assert EVENT_COLUMNS + ["iso_week"] == list(TOPIC_EVENT_COLUMNS)  # the week is added when stored
+
+
+def test_stage_rows_reads_only_the_records_of_the_weeks_asked(store):
+    """The weekly tables read the clauses of their window's records, not the whole history."""
+    store.upsert_records(pd.concat([records(2, week="2026-W46"),
+                                    records(2, week="2026-W47").assign(record_id=["s0", "s1"],
+                                                                       dedup_key=["m0", "m1"])]))
+    store.upsert_stage("record_clauses", pd.DataFrame({
+        "record_id": ["r0", "r1", "s0", "s1"], "n_clauses": [0, 0, 1, 0], "clause_version": 1, "sentiment_model": "m@v1",
+        "clauses": ["[]", "[]", '[{"text": "a"}]', "[]"]}))
+    got = store.stage_rows("record_clauses", ["2026-W47"])
+    assert sorted(got["record_id"]) == ["s0", "s1"]
+    assert list(got.columns) == list(store.read_table("record_clauses").columns)
+    assert got.set_index("record_id").loc["s0", "clauses"] == '[{"text": "a"}]'
+    assert store.stage_rows("record_clauses", []).empty
+    assert len(store.stage_rows("record_clauses", ["2026-W46", "2026-W47"])) == 4

@@ -80,6 +80,10 @@ class Store(ABC):
         """Records (of ``weeks``, if given) that have no row in stage ``table`` yet."""
         return self._records_missing(declared_table(table, "stage"), None if weeks is None else list(weeks))
 
+    def stage_rows(self, table: str, weeks: Sequence[str]) -> pd.DataFrame:
+        """Rows of stage ``table`` for the records of ``weeks`` (not the whole history)."""
+        return self._stage_rows(declared_table(table, "stage"), list(weeks))
+
     @abstractmethod
     def enriched_records(self, weeks: Sequence[str]) -> pd.DataFrame:
         """Records of ``weeks`` joined with text, sentiment and topic outputs (schema.ENRICHED_COLUMNS)."""
@@ -159,6 +163,9 @@ class Store(ABC):
 
     @abstractmethod
     def _records_missing(self, table: Table, weeks: list[str] | None) -> pd.DataFrame: ...
+
+    @abstractmethod
+    def _stage_rows(self, table: Table, weeks: list[str]) -> pd.DataFrame: ...
 
     @abstractmethod
     def _replace_all(self, table: Table, data: pd.DataFrame) -> None: ...

@@ -262,6 +262,10 @@ class DuckDBStore(Store):
         cond, params = sql.week_filter(weeks, D)
         return self._query(sql.records_missing(table, D, cond), params)
 
+    def _stage_rows(self, table: Table, weeks: list[str]) -> pd.DataFrame:
+        cond, params = sql.week_filter(weeks, D)
+        return self._query(sql.stage_of_weeks(table, D, cond), params)
+
     def enriched_records(self, weeks: Sequence[str]) -> pd.DataFrame:
         cond, params = sql.week_filter(list(weeks), D)
         return self._query(sql.enriched_records(D, cond), params)

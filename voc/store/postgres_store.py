@@ -238,6 +238,11 @@ class PostgresStore(Store):
         with self._cursor() as cur:
             return self._select(cur, sql.records_missing(table, D, cond), params, dict(TABLES["records"].columns))
 
+    def _stage_rows(self, table: Table, weeks: list[str]) -> pd.DataFrame:
+        cond, params = sql.week_filter(weeks, D)
+        with self._cursor() as cur:
+            return self._select(cur, sql.stage_of_weeks(table, D, cond), params, dict(table.columns))
+
     def enriched_records(self, weeks: Sequence[str]) -> pd.DataFrame:
         cond, params = sql.week_filter(list(weeks), D)
         with self._cursor() as cur:

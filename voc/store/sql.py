@@ -176,6 +176,14 @@ def enriched_types() -> dict[str, str]:
     return {c: types[c] for c in ENRICHED_COLUMNS}
 
 
+def stage_of_weeks(table: Table, d: Dialect, week_cond: str) -> str:
+    """Rows of stage ``table`` whose record is of the weeks ``week_cond`` keeps (records alias r)."""
+    return (
+        f"SELECT {column_list(table, 'x')} FROM {q(table.name)} x JOIN records r ON r.record_id = x.record_id "
+        f"WHERE true{week_cond} ORDER BY x.record_id{d.text_order}"
+    )
+
+
 def enriched_records(d: Dialect, week_cond: str) -> str:
     sources = {"records": "r", "record_text": "t", "record_sentiment": "s", "record_topics": "tp"}
     owner: dict[str, str] = {}
