@@ -33,7 +33,7 @@ EN: dict[str, str] = {
                     "Effects compare a source's rated messages with the theme against its other rated messages "
                     "(rating scales are never mixed)."),
     "priority": "Priority", "impact": "Rating points lost or gained", "rating_source": "Rating source",
-    "no_rating": "too few ratings",
+    "no_rating": "too few ratings to compare",
     "quotes": "Quotes", "filter_channel": "Channel", "filter_segment": "Segment", "filter_all": "all",
     "segment_none": "(none)",
     "quotes_shown": "{n} quotes shown", "channel": "Channel", "date": "Date", "source": "Source",
@@ -144,7 +144,7 @@ TH: dict[str, str] = {
                     "ผลต่อคะแนนเปรียบเทียบข้อความที่มีคะแนนของธีมนั้นกับข้อความอื่นจากแหล่งเดียวกัน "
                     "(ไม่รวมคะแนนต่างมาตราส่วนเข้าด้วยกัน)"),
     "priority": "ลำดับความสำคัญ", "impact": "คะแนนที่เสียหรือได้", "rating_source": "แหล่งของคะแนน",
-    "no_rating": "คะแนนน้อยเกินไป",
+    "no_rating": "คะแนนน้อยเกินกว่าจะเปรียบเทียบ",
     "quotes": "ตัวอย่างข้อความ", "filter_channel": "ช่องทาง", "filter_segment": "กลุ่ม", "filter_all": "ทั้งหมด",
     "segment_none": "(ไม่ระบุ)",
     "quotes_shown": "แสดง {n} ข้อความ", "channel": "ช่องทาง", "date": "วันที่", "source": "แหล่งข้อมูล",

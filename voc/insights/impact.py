@@ -47,18 +47,24 @@ def theme_impact_table(week: str, counted: pd.DataFrame, config: InsightsConfig)
     # the source where the theme has the most rated records speaks for it
     best = (drivers.sort_values(["topic_id", "rated_with", "source"], ascending=[True, False, True])
             .drop_duplicates("topic_id").set_index("topic_id")) if not drivers.empty else drivers
+    # a theme with ratings but too few on one side to compare still shows how many it has (not 0)
+    rated_count = (frame.groupby(["topic_id", "source"]).size().rename("n").reset_index()
+                   .sort_values(["topic_id", "n", "source"], ascending=[True, False, True])
+                   .drop_duplicates("topic_id").set_index("topic_id")) if not frame.empty else None
     labels = dict(zip(cur["theme_id"], cur["theme_label"], strict=False))
     rows = []
     for theme, g in cur.groupby("theme_id", sort=True):
         p = before[before["theme_id"] == theme]
         d = best.loc[theme] if theme in best.index else None
+        n_rated = rated_count.loc[theme] if rated_count is not None and theme in rated_count.index else None
         rows.append({
             "iso_week": week, "theme_id": theme, "theme_label": labels.get(theme, theme),
             "volume": len(g), "share_pct": round(100 * len(g) / len(cur), 1), "prev_volume": len(p),
             "pct_negative": _neg(g), "prev_pct_negative": _neg(p),
-            "rating_source": d.get("source") if d is not None else None,
+            "rating_source": d.get("source") if d is not None else (
+                n_rated["source"] if n_rated is not None else None),
             "rating_scale": _scale_text(d.get("rating_scale")) if d is not None else None,
-            "rated_with": int(d["rated_with"]) if d is not None else 0,
+            "rated_with": int(d["rated_with"]) if d is not None else (int(n_rated["n"]) if n_rated is not None else 0),
             "mean_with": float(d["mean_with"]) if d is not None else math.nan,
             "mean_without": float(d["mean_without"]) if d is not None else math.nan,
             "rating_effect": float(d["effect"]) if d is not None else math.nan,
