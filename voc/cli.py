@@ -67,8 +67,8 @@ def _print_reconciliation(recs, week: str | None = None, compact: bool = False) 
 
     title = "Reconciliation (read = accepted + duplicates + quarantined)"
     longest = max((len(str((r if isinstance(r, dict) else r.as_dict())["source"])) for r in recs), default=6)
-    if not compact and longest + 62 > out.width:
-        # the full headers take ~62 columns: a narrow terminal would fold the source names, so shorten them
+    if not compact and longest + 70 > out.width:
+        # the full headers, borders and padding take ~70 columns: a narrow terminal would fold the source names
         compact = True
     if compact:
         title = f"{week} reconciliation (read = accepted + dupl. + quar.)" if week else (

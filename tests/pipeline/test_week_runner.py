@@ -249,7 +249,7 @@ def test_run_prints_long_source_names_whole_at_80_columns(tmp_path, prefect_harn
     """`voc run` in an 80-column terminal shortens the headers rather than folding a source's name."""
     from voc.cli import app
 
-    name = "call_center_notes_bangkok"  # 25 characters: the full headers would fold it at 80
+    name = "call_center_notes"  # the demo's longest name (17): the full headers fold it at 80
 
     def summary(config, store, week, runner=None, run_id=None, alerts=True, notifier=None):
         s = _fake_summary(week)
