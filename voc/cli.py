@@ -63,35 +63,40 @@ def _print_reconciliation(recs, week: str | None = None, compact: bool = False) 
     import textwrap
 
     from rich import box
+    from rich.measure import Measurement
     from rich.table import Table
 
-    title = "Reconciliation (read = accepted + duplicates + quarantined)"
-    longest = max((len(str((r if isinstance(r, dict) else r.as_dict())["source"])) for r in recs), default=6)
-    if not compact and longest + 70 > out.width:
-        # the full headers, borders and padding take ~70 columns: a narrow terminal would fold the source names
-        compact = True
-    if compact:
-        title = f"{week} reconciliation (read = accepted + dupl. + quar.)" if week else (
-            "Reconciliation (read = accepted + dupl. + quar.)")
-        t = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, title_justify="left")
-    else:
-        t = Table(title=title)
-    t.add_column("source", overflow="fold")  # the one column that gives way in a narrow terminal
-    names = ("read", "accepted", "dupl", "quar", "status", "balanced") if compact else (
-        "read", "accepted", "duplicates", "quarantined", "status", "balanced")
-    for c in names:
-        t.add_column(c, no_wrap=True, justify="right" if compact and c not in ("status", "balanced") else "left")
     from voc.privacy import redact_pii
 
-    errors = []
+    rows, errors = [], []
     for r in recs:
         d = redact_pii(r if isinstance(r, dict) else r.as_dict())  # names and errors can quote a file's data
         status = d["status"]
         if d.get("error"):
             errors.append((d["source"], str(d["error"])))
             status += f" [{len(errors)}]"
-        t.add_row(d["source"], str(d["read"]), str(d["accepted"]), str(d["duplicates"]), str(d["quarantined"]),
-                  status, "yes" if d["balanced"] else "NO")
+        rows.append((d["source"], str(d["read"]), str(d["accepted"]), str(d["duplicates"]), str(d["quarantined"]),
+                     status, "yes" if d["balanced"] else "NO"))
+
+    def build(compact: bool) -> Table:
+        if compact:
+            title = f"{week} reconciliation (read = accepted + dupl. + quar.)" if week else (
+                "Reconciliation (read = accepted + dupl. + quar.)")
+            t = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, title_justify="left")
+        else:
+            t = Table(title="Reconciliation (read = accepted + duplicates + quarantined)")
+        t.add_column("source", overflow="fold")  # the one column that gives way in a narrow terminal
+        names = ("read", "accepted", "dupl", "quar", "status", "balanced") if compact else (
+            "read", "accepted", "duplicates", "quarantined", "status", "balanced")
+        for c in names:
+            t.add_column(c, no_wrap=True, justify="right" if compact and c not in ("status", "balanced") else "left")
+        for row in rows:
+            t.add_row(*row)
+        return t
+
+    t = build(compact)
+    if not compact and Measurement.get(out, out.options.update(width=10_000), t).maximum > out.width:
+        t = build(True)  # the full table would fold the source names in this terminal: shorter headers, no border
     out.print(t)
     width = max(40, min(out.width, 100))
     for n, (source, error) in enumerate(errors, start=1):
