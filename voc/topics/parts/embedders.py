@@ -336,3 +336,65 @@ class CrossLingualEmbedder:
 
     def embed_words(self, words: Sequence[str]) -> np.ndarray:
         return self._join(self._hybrid.embed_words(words), words)
+
+
+class E5WordsParams(Params):
+    path: str | None = None
+    """Folder with ``embeddings.npy``, ``idf.npy``, ``tokens.json``; None: the shipped ``e5-words-v1``."""
+
+
+E5_WORDS = "e5-words-v1"
+
+
+class E5WordsEmbedder:
+    """TF-IDF-weighted sum of topic-token vectors distilled from multilingual-e5-small (Thai and English).
+
+    Built by ``python -m voc.topics.distill_e5``; at fit time it is one sparse product. Documents
+    with no known token get a zero vector.
+    """
+
+    _cache: dict[str, tuple[dict[str, int], np.ndarray, np.ndarray]] = {}
+
+    def __init__(self, params: E5WordsParams, seed: int) -> None:
+        self.path = params.path
+
+    def _load(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+        import json
+        from pathlib import Path
+
+        from voc.paths import models_dir
+
+        folder = Path(self.path) if self.path else models_dir() / "embeddings" / E5_WORDS
+        key = str(folder.resolve())
+        if key not in self._cache:
+            missing = [n for n in ("embeddings.npy", "idf.npy", "tokens.json") if not (folder / n).is_file()]
+            if missing:
+                raise RuntimeError(
+                    f"e5 word vectors not found in {folder} (missing {', '.join(missing)}): "
+                    "build them with python -m voc.topics.distill_e5 --out FOLDER"
+                )
+            tokens = json.loads((folder / "tokens.json").read_text(encoding="utf-8"))
+            table = np.load(folder / "embeddings.npy").astype(np.float32)
+            idf = np.load(folder / "idf.npy").astype(np.float32)
+            if not (len(tokens) == len(table) == len(idf)):
+                raise RuntimeError(f"{folder}: {len(tokens)} tokens, {len(table)} vectors, {len(idf)} idf weights")
+            self._cache[key] = ({t: i for i, t in enumerate(tokens)}, idf, table)
+        return self._cache[key]
+
+    def fit_transform(self, topic_docs: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        return self.embed_words(topic_docs)  # distilled on topic tokens, so it reads them
+
+    def embed(self, topic_docs: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        return self.embed_words(topic_docs)  # nothing is fitted
+
+    def embed_words(self, words: Sequence[str]) -> np.ndarray:
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.preprocessing import normalize
+
+        index, idf, table = self._load()
+        counts = CountVectorizer(vocabulary=index, tokenizer=str.split, token_pattern=None,
+                                 lowercase=False).transform([w if isinstance(w, str) else "" for w in words])
+        counts = counts.astype(np.float32)
+        counts.data = 1.0 + np.log(counts.data)  # sublinear tf, as when the vectors were solved
+        weights = normalize(counts.multiply(idf[None, :]).tocsr())
+        return normalize(np.asarray(weights @ table, dtype=np.float32))

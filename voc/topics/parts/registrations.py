@@ -20,6 +20,7 @@ embedders.register("topics.embedding.sentence_transformer.v1")(
 )
 embedders.register("topics.embedding.multilingual.v1")(Backend(e.MultilingualParams, e.MultilingualEmbedder))
 embedders.register("topics.embedding.crosslingual.v1")(Backend(e.CrossLingualParams, e.CrossLingualEmbedder))
+embedders.register("topics.embedding.e5words.v1")(Backend(e.E5WordsParams, e.E5WordsEmbedder))
 
 reducers.register("topics.reduction.none.v1")(Backend(NoParams, lambda params, seed: r.IdentityReducer()))
 reducers.register("topics.reduction.pca.v1")(Backend(r.PcaParams, r.CappedPca))
