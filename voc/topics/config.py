@@ -49,7 +49,9 @@ class TopicsConfig(BaseModel):
     ``topics.embedding.hybrid.v1`` is the hybrid alone, ``topics.embedding.multilingual.v1`` USE v3
     alone, ``topics.embedding.lsa.v1`` the lexical part, ``topics.embedding.static.v1`` the static part,
     ``topics.embedding.sentence_transformer.v1`` a local sentence-transformers model (default: the
-    packaged all-MiniLM-L6-v2, English only, about 20x slower on CPU)."""
+    packaged all-MiniLM-L6-v2, English only, about 20x slower on CPU), ``topics.embedding.e5words.v1``
+    topic-token vectors distilled from multilingual-e5-small (better on Thai call-centre text: truevoice
+    NMI 0.355 vs 0.300; weaker on English: banking77 0.726 vs 0.800)."""
     reduction: ComponentConfig = ComponentConfig(name="topics.reduction.none.v1")
     clustering: ComponentConfig = ComponentConfig(name="topics.clustering.ward.v1")
     """Ward agglomerative clustering, one topic per 30 records (2-100), deterministic; batches
