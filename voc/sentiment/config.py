@@ -48,6 +48,9 @@ class DataFile(_Strict):
     """Short name in reports (default: the file name)."""
     drop_labels: list[str] = Field(default_factory=list)
     """Raw labels whose rows are left out (an intent that says nothing about the customer's feeling)."""
+    script: Literal["any", "thai", "non-thai"] = "any"
+    """Keep only the rows with Thai script (``thai``: Thai and code-mixed) or without it (``non-thai``),
+    the way ``sentiment.routed.v1`` routes texts to its heads."""
     repeat: int = Field(1, ge=1, le=100)
     """Training files only: each row is read this many times, so a small file close to the target domain
     weighs as much as that many copies of itself (in the classifier and in the feature counts alike)."""
@@ -186,6 +189,36 @@ class TransformerParams(_Strict):
     """Stop after this many optimizer steps (quick runs, tests)."""
     select_on_valid: bool = True
     """Keep the epoch with the best valid score rather than the last."""
+    select_metric: Literal["micro_f1", "macro_f1"] = "micro_f1"
+    """The valid score that picks the epoch."""
+    weights: Literal["safetensors", "int8"] = "safetensors"
+    """How the fine-tuned weights are stored: as trained, or int8 per row (a quarter of the size; computed in
+    fp32 after loading; the card's figures are of the stored model)."""
+
+
+class AssistParams(_Strict):
+    """A fine-tuned transformer that re-reads the English texts the English linear head is least sure of.
+
+    Every English text is scored by the linear head; those whose reported-label confidence is below the
+    threshold are scored by the transformer too, and the two are blended with the weight. Threshold and
+    weight are chosen on the English valid texts (``micro + macro_weight x macro``-F1), among the pairs
+    that send at most ``max_share`` of them to the transformer (its speed is what the cap buys).
+    """
+
+    model: str
+    """The folder of a ``sentiment.transformer.v1`` model (trained beforehand by its own config; a
+    relative path is relative to this config file). It is copied into the routed model's folder."""
+    thresholds: list[float] = Field(default_factory=lambda: [0.5, 0.6, 0.7, 0.8, 0.9, 1.01])
+    weights: list[float] = Field(default_factory=lambda: [0.5, 0.75, 1.0])
+    max_share: float = Field(0.3, gt=0, le=1)
+    """The largest share of English valid texts a chosen threshold may send to the transformer."""
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, v: list[float]) -> list[float]:
+        if not v or any(not 0.0 < w <= 1.0 for w in v):
+            raise ValueError("weights: one or more blend weights in (0, 1]")
+        return v
 
 
 class RoutedParams(_Strict):
@@ -197,6 +230,8 @@ class RoutedParams(_Strict):
 
     th: LinearParams = Field(default_factory=LinearParams)
     en: LinearParams = Field(default_factory=LinearParams)
+    en_assist: AssistParams | None = None
+    """Optional: a transformer that re-reads the English texts the ``en`` head is least sure of."""
     mixed_weights: list[float] = Field(default_factory=lambda: [0.0, 0.15, 0.3, 0.5])
     """Shares of the English head in a code-mixed text's probabilities to choose from on valid (0: Thai head
     alone). Any share above 0 scores those texts twice."""
@@ -239,6 +274,12 @@ class TrainConfig(_Strict):
             update["output_dir"] = str(out if out.is_absolute() else Path(base) / out)
         if self.tracking is not None:
             update["tracking"] = self.tracking.resolved(base)
+        assist = self.routed.en_assist
+        if assist is not None:
+            p = Path(os.path.expandvars(assist.model)).expanduser()
+            if not p.is_absolute():
+                assist = assist.model_copy(update={"model": str(Path(base) / p)})
+                update["routed"] = self.routed.model_copy(update={"en_assist": assist})
         return self.model_copy(update=update)
 
 

@@ -136,6 +136,13 @@ def read_labelled(specs: list[DataFile]) -> LabelledData:
             df = df.iloc[keep].reset_index(drop=True)
             raw_texts = [raw_texts[i] for i in keep]
             raw_labels = [raw_labels[i] for i in keep]
+        if spec.script != "any":
+            # a head's own share of a file (the routed model's English assist trains on texts without Thai)
+            want_thai = spec.script == "thai"
+            keep = [i for i, t in enumerate(raw_texts) if bool(_THAI_RE.search(t)) == want_thai]
+            df = df.iloc[keep].reset_index(drop=True)
+            raw_texts = [raw_texts[i] for i in keep]
+            raw_labels = [raw_labels[i] for i in keep]
         for i, (text, raw) in enumerate(zip(raw_texts, raw_labels, strict=True)):
             if not text.strip():
                 raise TrainingDataError(f"{path}: row {i + 1}: empty text in column {spec.text_column!r}")

@@ -26,6 +26,7 @@ log = logging.getLogger("voc.sentiment")
 BACKEND = "sentiment.routed.v1"
 HEADS = ("th", "en")
 HEADS_DIR = "heads"
+ASSIST_DIR = "en-assist"
 
 
 _THAI_SCRIPT = re.compile("[\u0e01-\u0e5b]")
@@ -50,10 +51,15 @@ class RoutedSentimentModel(SentimentModel):
     backend = BACKEND
 
     def __init__(
-        self, name: str, version: str, heads: dict[str, LinearSentimentModel], mixed_weight: float = 0.0
+        self, name: str, version: str, heads: dict[str, LinearSentimentModel], mixed_weight: float = 0.0,
+        assist: SentimentModel | None = None, assist_threshold: float = 0.0, assist_weight: float = 0.0,
     ) -> None:
         super().__init__(name, version)
         self.mixed_weight = float(mixed_weight)
+        self.assist = assist
+        """A transformer that re-reads the English texts whose linear confidence is below the threshold."""
+        self.assist_threshold = float(assist_threshold)
+        self.assist_weight = float(assist_weight)
         missing = [h for h in HEADS if h not in heads]
         if missing:
             raise ValueError(f"a routed model needs the heads {', '.join(HEADS)}; missing {', '.join(missing)}")
@@ -67,6 +73,8 @@ class RoutedSentimentModel(SentimentModel):
             idx = np.flatnonzero(routes == head)
             if len(idx):
                 out[idx] = model.predict_proba([texts[i] for i in idx])
+                if head == "en" and self.assist is not None and self.assist_weight > 0:
+                    out[idx] = self._assisted(out[idx], [texts[i] for i in idx])
         if self.mixed_weight > 0:
             # a code-mixed text's English words are read by the English head too, by the share chosen on valid
             mixed = np.flatnonzero(is_mixed(texts))
@@ -75,16 +83,42 @@ class RoutedSentimentModel(SentimentModel):
                 out[mixed] = (1 - self.mixed_weight) * out[mixed] + self.mixed_weight * p_en
         return out
 
+    def _assisted(self, p_linear: np.ndarray, texts: list[str]) -> np.ndarray:
+        """Blend the assist's probabilities into the texts whose linear confidence is below the threshold."""
+        assert self.assist is not None
+        sent = np.flatnonzero(three_class_confidence(p_linear) < self.assist_threshold)
+        if not len(sent):
+            return p_linear
+        out = p_linear.copy()
+        p_assist = self.assist.predict_proba([texts[i] for i in sent])
+        out[sent] = (1 - self.assist_weight) * p_linear[sent] + self.assist_weight * p_assist
+        return out
+
     def save_artifact(self, directory: Path) -> dict[str, Any]:
         entries = {}
         for head, model in self.heads.items():
             model.name, model.version = self.name, self.version
             model.save(directory / HEADS_DIR / head)
             entries[head] = f"{HEADS_DIR}/{head}"
+        extra: dict[str, Any] = {}
+        if self.assist is not None:
+            source = self.assist.ref
+            self.assist.save(directory / HEADS_DIR / ASSIST_DIR, {"copied_from": source})
+            extra = {
+                "en_assist": {
+                    "path": f"{HEADS_DIR}/{ASSIST_DIR}",
+                    "model": source,
+                    "threshold": self.assist_threshold,
+                    "weight": self.assist_weight,
+                    "rule": "English texts whose en-head confidence is below threshold: "
+                    "(1 - weight) x en head + weight x assist",
+                }
+            }
         return {
             "heads": entries,
             "routing": "Thai script -> th, otherwise en; code-mixed: en head's share mixed_weight",
             "mixed_weight": self.mixed_weight,
+            **extra,
         }
 
     @classmethod
@@ -95,7 +129,13 @@ class RoutedSentimentModel(SentimentModel):
         for head, rel in manifest["heads"].items():
             sub = Path(directory) / rel
             heads[head] = LinearSentimentModel.load(sub, read_manifest(sub))
-        return cls(manifest["name"], manifest["version"], heads, float(manifest.get("mixed_weight", 0.0)))
+        model = cls(manifest["name"], manifest["version"], heads, float(manifest.get("mixed_weight", 0.0)))
+        assist = manifest.get("en_assist")
+        if assist:
+            model.assist = LazyAssist(Path(directory) / assist["path"])
+            model.assist_threshold = float(assist["threshold"])
+            model.assist_weight = float(assist["weight"])
+        return model
 
     @classmethod
     def train(
@@ -125,7 +165,111 @@ class RoutedSentimentModel(SentimentModel):
             model.mixed_weight, tuning["mixed"] = choose_mixed_weight(
                 model, valid, config.routed.th.macro_weight, config.routed.mixed_weights
             )
+        if config.routed.en_assist is not None:
+            tuning["en_assist"] = attach_assist(model, config, valid)
         return model, tuning
+
+
+def three_class_confidence(probs: np.ndarray) -> np.ndarray:
+    """The reported label's probability (a question counts as neutral), as ``predict`` reports it."""
+    pos, neu, neg, q = probs.T
+    return np.maximum(np.maximum(pos, neu + q), neg)
+
+
+class LazyAssist(SentimentModel):
+    """The stored assist, loaded (torch, transformers, weights) only when a text first needs it.
+
+    Loading the routed model stays as fast as its linear heads; a batch with no unsure English text
+    never imports torch.
+    """
+
+    backend = "sentiment.lazy-assist"
+
+    def __init__(self, directory: Path) -> None:
+        from voc.sentiment.base import read_manifest
+
+        self.directory = Path(directory)
+        manifest = read_manifest(self.directory)
+        super().__init__(manifest["name"], manifest["version"])
+        self._model: SentimentModel | None = None
+
+    def loaded(self) -> SentimentModel:
+        if self._model is None:
+            from voc.sentiment.catalog import load_model
+
+            self._model = load_model(str(self.directory))
+        return self._model
+
+    def predict_proba(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
+        return self.loaded().predict_proba(texts, languages)
+
+    def save_artifact(self, directory: Path) -> dict[str, Any]:
+        return self.loaded().save_artifact(directory)
+
+    def save(self, directory: Path, extra: dict[str, Any] | None = None) -> Path:
+        return self.loaded().save(directory, extra)
+
+    @classmethod
+    def load(cls, directory: Path, manifest: dict[str, Any]) -> LazyAssist:
+        return cls(directory)
+
+    @classmethod
+    def train(cls, config, train, valid):  # pragma: no cover - never trained, only stored
+        raise NotImplementedError("the assist is trained as its own sentiment.transformer.v1 model")
+
+
+def attach_assist(model: RoutedSentimentModel, config: TrainConfig, valid: LabelledData | None) -> dict[str, Any]:
+    """Load the configured assist and choose its threshold and weight on the English valid texts."""
+    from voc.sentiment.catalog import load_model
+    from voc.sentiment.evaluate import classification_scores, predictions_for
+
+    params = config.routed.en_assist
+    assert params is not None
+    assist = load_model(params.model)
+    if valid is None:
+        raise ValueError("routed.en_assist needs valid data to choose its threshold and weight")
+    mask = route(valid.texts) == "en"
+    if mask.sum() < 20:
+        raise ValueError(f"routed.en_assist needs at least 20 English valid texts to choose on; got {int(mask.sum())}")
+    texts = [t for t, m in zip(valid.texts, mask, strict=True) if m]
+    gold = valid.labels[mask]
+    p_lin = model.heads["en"].predict_proba(texts)
+    p_assist = assist.predict_proba(texts)
+    confidence = three_class_confidence(p_lin)
+    macro_weight = config.routed.en.macro_weight
+
+    def score(p: np.ndarray) -> dict[str, float]:
+        return classification_scores(list(gold), list(predictions_for(gold, p)))
+
+    base = score(p_lin)
+    candidates = []
+    best = (base["micro_f1"] + macro_weight * base["macro_f1"], 0.0, 0.0, 0.0)  # (score, -share, threshold, w)
+    for threshold in params.thresholds:
+        sent = confidence < threshold
+        share = float(sent.mean())
+        for w in params.weights:
+            p = p_lin.copy()
+            p[sent] = (1 - w) * p_lin[sent] + w * p_assist[sent]
+            s = score(p)
+            value = s["micro_f1"] + macro_weight * s["macro_f1"]
+            candidates.append({"threshold": threshold, "weight": w, "share": round(share, 4),
+                               "micro_f1": round(s["micro_f1"], 4), "macro_f1": round(s["macro_f1"], 4),
+                               "allowed": share <= params.max_share})
+            if share <= params.max_share and (value, -share) > best[:2]:
+                best = (value, -share, threshold, w)
+    _, neg_share, threshold, weight = best
+    if weight > 0:
+        model.assist, model.assist_threshold, model.assist_weight = assist, threshold, weight
+    log.info("en assist %s: threshold %.2f weight %.2f (%.1f%% of English valid texts)",
+             assist.ref, threshold, weight, -100 * neg_share)
+    return {
+        "model": assist.ref,
+        "valid_texts": int(mask.sum()),
+        "linear_alone": {"micro_f1": round(base["micro_f1"], 4), "macro_f1": round(base["macro_f1"], 4)},
+        "chosen": {"threshold": threshold, "weight": weight, "share": round(-neg_share, 4)} if weight > 0 else None,
+        "max_share": params.max_share,
+        "candidates": candidates,
+    }
 
 
 def choose_mixed_weight(
