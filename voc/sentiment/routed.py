@@ -195,9 +195,8 @@ class LazyAssist(SentimentModel):
 
     def loaded(self) -> SentimentModel:
         if self._model is None:
-            from voc.sentiment.catalog import load_model
 
-            self._model = load_model(str(self.directory))
+            self._model = load_assist(self.directory)
         return self._model
 
     def predict_proba(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
@@ -218,14 +217,28 @@ class LazyAssist(SentimentModel):
         raise NotImplementedError("the assist is trained as its own sentiment.transformer.v1 model")
 
 
+def load_assist(directory: Path) -> SentimentModel:
+    """The stored English assist: a sentiment.transformer.v1 model folder (torch is imported here, not before)."""
+    from voc.sentiment.base import read_manifest
+
+    manifest = read_manifest(directory)
+    if manifest.get("backend") != "sentiment.transformer.v1":
+        raise ValueError(f"routed.en_assist.model {directory.name}: expected a sentiment.transformer.v1 model folder, "
+                         f"found backend {manifest.get('backend')!r}")
+    from voc.sentiment.transformer import TransformerSentimentModel
+
+    model = TransformerSentimentModel.load(directory, manifest)
+    model.path = directory
+    return model
+
+
 def attach_assist(model: RoutedSentimentModel, config: TrainConfig, valid: LabelledData | None) -> dict[str, Any]:
     """Load the configured assist and choose its threshold and weight on the English valid texts."""
-    from voc.sentiment.catalog import load_model
     from voc.sentiment.evaluate import classification_scores, predictions_for
 
     params = config.routed.en_assist
     assert params is not None
-    assist = load_model(params.model)
+    assist = load_assist(Path(params.model).expanduser())
     if valid is None:
         raise ValueError("routed.en_assist needs valid data to choose its threshold and weight")
     mask = route(valid.texts) == "en"
