@@ -45,3 +45,35 @@ def tiny_train_config(data_dir: Path, name: str = "tiny", **linear) -> dict:
     }
 
 
+
+def build_tiny_bert(folder: Path) -> Path:
+    """A 2-layer, 32-wide random BERT with a character-level vocabulary of the tiny data, saved to ``folder``."""
+    import torch
+    import transformers
+
+    from voc.sentiment.features import normalize
+
+    chars = sorted({ch for r in labelled_rows() for ch in normalize(r["text"], lowercase=True) if not ch.isspace()})
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + chars + [f"##{c}" for c in chars]
+    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    # strip_accents would drop Thai vowel and tone marks (Unicode category Mn)
+    tokenizer = transformers.BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True,
+                                               strip_accents=False)
+    torch.manual_seed(0)
+    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                                     intermediate_size=64, max_position_embeddings=64)
+    transformers.BertForSequenceClassification(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def tiny_transformer_config(base: Path, checkpoint: Path, name: str = "tiny-bert", **extra):
+    """A validated sentiment.transformer.v1 training config on the tiny data: a few CPU steps."""
+    from voc.sentiment.config import TrainConfig
+
+    cfg = tiny_train_config(base, name=name)
+    cfg.pop("linear")
+    cfg["backend"] = "sentiment.transformer.v1"
+    cfg["transformer"] = {"checkpoint": str(checkpoint), "max_length": 32, "batch_size": 16, "eval_batch_size": 7,
+                          "learning_rate": 1e-3, "epochs": 2, "max_steps": 12, "device": "cpu", **extra}
+    return TrainConfig.model_validate(cfg)

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from sentiment_data import labelled_rows, tiny_train_config, write_jsonl
+from sentiment_data import build_tiny_bert, labelled_rows, tiny_train_config, tiny_transformer_config, write_jsonl
 from voc.sentiment.catalog import load_model
 from voc.sentiment.config import TrainConfig
 from voc.sentiment.routed import LazyAssist, three_class_confidence
@@ -22,29 +22,11 @@ TH = ["แย่มาก ไม่ชอบ", "app ดีมาก"]
 
 @pytest.fixture(scope="module")
 def tiny_checkpoint(tmp_path_factory):
-    from voc.sentiment.features import normalize
-
-    folder = tmp_path_factory.mktemp("tiny-bert")
-    chars = sorted({ch for r in labelled_rows() for ch in normalize(r["text"], lowercase=True) if not ch.isspace()})
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + chars + [f"##{c}" for c in chars]
-    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tokenizer = transformers.BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True,
-                                               strip_accents=False)
-    torch.manual_seed(0)
-    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                                     intermediate_size=64, max_position_embeddings=64)
-    transformers.BertForSequenceClassification(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    return build_tiny_bert(tmp_path_factory.mktemp("tiny-bert"))
 
 
 def _transformer_config(base, checkpoint, **extra):
-    cfg = tiny_train_config(base, name="tiny-assist")
-    cfg.pop("linear")
-    cfg["backend"] = "sentiment.transformer.v1"
-    cfg["transformer"] = {"checkpoint": str(checkpoint), "max_length": 32, "batch_size": 16, "eval_batch_size": 7,
-                          "learning_rate": 1e-3, "epochs": 2, "max_steps": 12, "device": "cpu", **extra}
-    return TrainConfig.model_validate(cfg)
+    return tiny_transformer_config(base, checkpoint, name="tiny-assist", **extra)
 
 
 @pytest.fixture(scope="module")
