@@ -131,15 +131,11 @@ def read_labelled(specs: list[DataFile]) -> LabelledData:
         raw_texts = [_as_text(v) for v in df[spec.text_column].tolist()]
         raw_labels = [_as_text(v).strip() for v in df[spec.label_column].tolist()]
         drop = set(spec.drop_labels)
-        if drop:
-            keep = [i for i, raw in enumerate(raw_labels) if raw not in drop]
-            df = df.iloc[keep].reset_index(drop=True)
-            raw_texts = [raw_texts[i] for i in keep]
-            raw_labels = [raw_labels[i] for i in keep]
-        if spec.script != "any":
-            # a head's own share of a file (the routed model's English assist trains on texts without Thai)
-            want_thai = spec.script == "thai"
-            keep = [i for i, t in enumerate(raw_texts) if bool(_THAI_RE.search(t)) == want_thai]
+        # script: a head's own share of a file (the routed model's English assist trains on texts without Thai)
+        want_thai = spec.script == "thai"
+        keep = [i for i, (text, raw) in enumerate(zip(raw_texts, raw_labels, strict=True))
+                if raw not in drop and (spec.script == "any" or bool(_THAI_RE.search(text)) == want_thai)]
+        if len(keep) < len(raw_texts):
             df = df.iloc[keep].reset_index(drop=True)
             raw_texts = [raw_texts[i] for i in keep]
             raw_labels = [raw_labels[i] for i in keep]

@@ -195,7 +195,6 @@ class LazyAssist(SentimentModel):
 
     def loaded(self) -> SentimentModel:
         if self._model is None:
-
             self._model = load_assist(self.directory)
         return self._model
 
