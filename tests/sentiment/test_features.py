@@ -21,6 +21,8 @@ from voc.sentiment.features import Featurizer, FeaturizerSettings, default_words
         ("ราคา ๑๒๐ บาท", "ราคา 120 บาท"),
         ("ดี\u200bมาก", "ดีมาก"),  # zero-width space
         ("😀😀😀😀", "😀😀"),
+        ("\x00\x01 weird\x7f", "weird"),  # control characters read as spaces
+        ("ดี\x00มาก", "ดี มาก"),
     ],
 )
 def test_normalize_robust_cases(raw, expected):
@@ -57,3 +59,14 @@ def test_unseen_and_empty_texts_give_zero_rows():
     blocks = f.transform(["", "zzzz qqqq"])
     assert blocks["word"][0].nnz == 0 and blocks["char"][0].nnz == 0
     assert blocks["word"][1].nnz == 0
+
+
+def test_a_nul_inside_a_text_does_not_shift_rows():
+    """NUL is the hasher's text separator; one inside a text (raw file, no voc.text) must stay in its row."""
+    rows, _ = hashed_char_grams(["a\x00b", "ดี"], 1, 2, 22)
+    assert set(rows.tolist()) == {0, 1}
+    f = Featurizer(FeaturizerSettings(), default_words_file()).fit(["ดีมาก", "แย่มาก", "weird ok"], min_df=1)
+    hostile = ["\x00\x01 weird", "\x00", "ดีมาก\x00\x00แย่มาก", "\ud800 lone surrogate", "ok"]
+    blocks = f.transform(hostile)
+    assert all(m.shape[0] == len(hostile) for m in blocks.values())
+    np.testing.assert_allclose(blocks["char"][0].toarray(), f.transform([" weird"])["char"].toarray())

@@ -61,3 +61,14 @@ def test_card_has_rows_per_detected_language(routed_dir):
     assert langs <= {"th", "en", "mixed"} and {"th", "en"} <= langs
     assert set(card["tuning"]) == {"th", "en", "mixed"}
     assert 0.0 <= card["tuning"]["mixed"]["chosen"] <= 0.5
+
+
+def test_raw_hostile_text_scores_in_its_row(routed_dir):
+    """``voc sentiment predict`` reads raw files: control characters, NUL, lone surrogates, non-strings."""
+    model = load_model(str(routed_dir))
+    hostile = ["\x00\x01 แย่มาก", "\x00", "ดีมาก\x00\x00", "\ud800 great", None, 5, "great product love it"]
+    out = model.predict(hostile)
+    assert len(out) == len(hostile) and out["sentiment"].notna().all()
+    clean = model.predict_proba(["แย่มาก", "great product love it"])
+    probs = model.predict_proba(hostile)
+    assert np.allclose(probs[0], clean[0]) and np.allclose(probs[6], clean[1])

@@ -21,6 +21,10 @@ FEATURIZER_VERSION = 1
 """Bumped whenever normalization or n-gram extraction changes meaning (old models keep theirs)."""
 
 _INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# C0/C1 control characters (NUL included) and lone surrogates read as a space: raw files reach
+# ``predict`` without voc.text's cleaning; a NUL would look like the featurizer's own text
+# separator, and a surrogate cannot be encoded for nlpo3 or the character hasher.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Thai doubles a letter only in pairs (กรรม), so a run of 3+ is emphasis and becomes one letter,
 # the same rule voc.text applies: a model sees the same text whether or not voc.text ran first.
@@ -58,7 +62,7 @@ def normalize(text: object, lowercase: bool = True) -> str:
     """The form both word and character features are read from."""
     if not isinstance(text, str) or not text:
         return ""
-    text = unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text))
+    text = unicodedata.normalize("NFC", _CONTROL_RE.sub(" ", _INVISIBLE_RE.sub("", text)))
     if lowercase:
         text = text.lower()
     text = text.translate(_THAI_DIGITS)
@@ -135,7 +139,8 @@ def hashed_char_grams(texts: Sequence[str], lo: int, hi: int, bits: int) -> tupl
     its code points (seeded with n) and finalized with fmix64, so the bucket of a string is fixed
     by this function alone, not by Python's per-process string hash.
     """
-    joined = "\x00".join(f" {t} " if t else "" for t in texts)  # an empty text has no grams
+    # NUL separates texts, so one inside a text (callers that skip normalize) becomes a space.
+    joined = "\x00".join(f" {t.replace(chr(0), ' ')} " if t else "" for t in texts)  # empty: no grams
     cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     is_sep = cp == 0
     row_of = np.cumsum(is_sep)
