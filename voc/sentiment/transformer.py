@@ -214,6 +214,13 @@ def _train(config: TrainConfig, train: LabelledData, valid: LabelledData | None)
         id2label=dict(enumerate(classes)), label2id=label_id, ignore_mismatched_sizes=True,
     ).to(device)
 
+    max_length = p.max_length
+    positions = getattr(model.config, "max_position_embeddings", None)
+    if isinstance(positions, int) and positions < max_length:
+        # longer inputs would index past the position table (a crash mid-training, not a truncation)
+        log.warning("transformer.max_length %d is more than %s has positions (%d): using %d", max_length,
+                    checkpoint.name, positions, positions)
+        max_length = positions
     texts = _prepare(train.texts)
     targets = torch.tensor([label_id[y] for y in train.labels], dtype=torch.long)
     steps_per_epoch = math.ceil(len(texts) / p.batch_size)
@@ -234,7 +241,7 @@ def _train(config: TrainConfig, train: LabelledData, valid: LabelledData | None)
     use_fp16 = p.fp16 and device.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=use_fp16)
     generator = torch.Generator().manual_seed(config.seed)
-    tmp = TransformerSentimentModel(config.name, "unsaved", model, tokenizer, classes, p.max_length, p.eval_batch_size,
+    tmp = TransformerSentimentModel(config.name, "unsaved", model, tokenizer, classes, max_length, p.eval_batch_size,
                                     p.weights)
 
     step, epoch, history = 0, 0, []
@@ -242,7 +249,7 @@ def _train(config: TrainConfig, train: LabelledData, valid: LabelledData | None)
     while step < total:
         model.train()
         for batch in torch.randperm(len(texts), generator=generator).split(p.batch_size):
-            enc = tokenizer([texts[i] for i in batch.tolist()], truncation=True, max_length=p.max_length,
+            enc = tokenizer([texts[i] for i in batch.tolist()], truncation=True, max_length=max_length,
                             padding=True, return_tensors="pt").to(device)
             with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=use_fp16):
                 loss = torch.nn.functional.cross_entropy(model(**enc).logits.float(), targets[batch].to(device))
