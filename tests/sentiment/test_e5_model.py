@@ -1,0 +1,105 @@
+"""The shipped GPU-fine-tuned multilingual-e5-small (``th-en-e5-int8-v1``) and the script that trains it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voc.sentiment.catalog import load_model, shipped_root
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+ROOT = Path(__file__).resolve().parents[2]
+NAME = "th-en-e5-int8-v1"
+
+
+@pytest.fixture(scope="module")
+def e5_dir():
+    directory = shipped_root() / NAME
+    if not directory.is_dir():
+        pytest.skip(f"{NAME} is not shipped")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def e5_model(e5_dir):
+    return load_model(str(e5_dir))
+
+
+def test_the_artifact_is_plain_arrays_and_its_card_says_how_it_was_chosen(e5_dir):
+    files = [p for p in e5_dir.rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in files) < 40e6
+    assert not [p for p in files if p.suffix in (".pkl", ".pickle", ".joblib", ".bin", ".pt", ".safetensors")]
+    card = json.loads((e5_dir / "card.json").read_text(encoding="utf-8"))
+    assert card["tuning"]["device"] == "cuda"
+    assert card["tuning"]["chosen_by"].startswith("max mean(wisesight-valid micro-F1, tweeteval-valid macro-F1)")
+    assert len(card["tuning"]["candidates"]) == 3
+    assert card["tuning"]["test_scored_once"]["texts"] == card["metrics"]["test"]["n"]
+    assert card["headline"]["tweeteval-valid_macro_f1"] >= 0.65
+
+
+def test_the_issue_sentences_read_as_a_customer_would_mean_them(e5_model):
+    from voc.sentiment.evaluate import four_class_predictions
+
+    texts = {
+        "I was charged twice for the same order, very disappointed": "negative",
+        "โดนตัดเงินซ้ำสองรอบ 😡": "negative",
+        "ขอเปลี่ยนที่อยู่จัดส่งได้ไหมครับ": "neutral",
+        "How do I update my card details?": "neutral",
+        "Could you please look into why my refund still hasn't arrived after three weeks?": "negative",
+        "รบกวนช่วยตรวจสอบให้หน่อยนะคะ สั่งไปสองอาทิตย์แล้วของยังไม่มาเลยค่ะ": "negative",
+        "thank you so much, the rider was super fast!": "positive",
+    }
+    got = four_class_predictions(e5_model.predict_proba(list(texts)))
+    assert dict(zip(texts, got, strict=True)) == texts
+
+
+def test_hostile_text_scores_in_its_row(e5_model):
+    texts = ["\x00\x01 weird", "", "   ", "=HYPERLINK(\"x\")", "ดีมาก" * 2000, "แย่มาก ไม่ชอบเลย"]
+    p = e5_model.predict_proba(texts)
+    assert p.shape == (len(texts), 4) and np.allclose(p.sum(axis=1), 1.0, atol=1e-5)
+    assert p[-1].argmax() == 2  # the last row is still its own text's score (negative)
+
+
+def test_the_customer_service_eval_figure_reproduces_on_this_cpu(e5_dir, e5_model):
+    from voc.sentiment.config import DataFile
+    from voc.sentiment.data import read_labelled
+    from voc.sentiment.evaluate import evaluate_model
+
+    card = json.loads((e5_dir / "card.json").read_text(encoding="utf-8"))
+    expected = card["metrics"]["test"]["by_source"]["customer-service"]
+    data = read_labelled([DataFile(path=str(ROOT / "tests/sentiment/data/cs_eval.tsv"), format="tsv",
+                                   name="customer-service")])
+    scores = evaluate_model(e5_model, data)
+    assert scores["macro_f1"] == pytest.approx(expected["macro_f1"], abs=0.004)  # at most one text apart
+    assert scores["macro_f1"] >= 0.75
+
+
+def test_the_gpu_script_runs_end_to_end_on_a_tiny_packed_model(shared_data, tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_e5_checkpoint import tiny_packed
+
+    from voc.sentiment import e5_checkpoint as ec
+
+    packed = tiny_packed()
+    source = tmp_path / "tiny-q4.bin"
+    ec.write_pruned(packed, np.arange(len(packed.pieces)), source)
+    out = tmp_path / "run"
+    out.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, str(ROOT / "scripts/finetune_e5_gpu.py"), "--out", str(out), "--source",
+                          str(source), "--lrs", "1e-4", "3e-4", "--smoke"], capture_output=True, text=True, env=env,
+                         timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text())
+    assert {c["lr"] for c in summary["candidates"]} == {1e-4, 3e-4}
+    assert summary["chosen_lr"] == max(summary["candidates"], key=lambda c: c["valid_score"])["lr"]
+    assert "wisesight-test_micro_f1" in summary["test_headline"]
+    assert (out / "model.tar").is_file()
