@@ -135,6 +135,37 @@ def test_unsure_english_texts_are_blended_with_the_assist_and_thai_texts_never_a
     np.testing.assert_allclose(reloaded.predict_proba(EN), lin, atol=1e-12)
 
 
+def test_one_assist_for_both_heads_is_chosen_per_head_stored_once_and_loaded_once(tmp_path, int8_dir):
+    raw = tiny_train_config(tmp_path, name="tinyboth")
+    raw["backend"] = "sentiment.routed.v1"
+    lin = raw.pop("linear")
+    assist = {"model": str(int8_dir), "thresholds": [1.01], "weights": [1.0], "max_share": 1.0}
+    raw["routed"] = {"th": lin, "en": lin, "en_assist": assist, "th_assist": assist}
+    raw["data"]["valid"].append({**raw["data"]["valid"][0], "path": str(write_jsonl(tmp_path / "v.jsonl",
+                                                                                        labelled_rows() * 3))})
+    directory = train_model(TrainConfig.model_validate(raw), tmp_path / "out")
+    card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
+    assert card["tuning"]["th_assist"]["valid_texts"] >= 20 and card["tuning"]["en_assist"]["valid_texts"] >= 20
+    model = load_model(str(directory))
+    # whatever valid chose, force both on so the blend rule is visible
+    model.th_assist = model.assist = LazyAssist(int8_dir)
+    model.th_assist_threshold = model.assist_threshold = 1.01
+    model.th_assist_weight, model.assist_weight = 0.25, 0.5
+    model.save(tmp_path / "saved")
+    manifest = json.loads((tmp_path / "saved" / "model.json").read_text(encoding="utf-8"))
+    assert manifest["th_assist"]["path"] == manifest["en_assist"]["path"]  # stored once
+    assert [p.name for p in (tmp_path / "saved" / "heads").iterdir() if "assist" in p.name] == ["en-assist"]
+    reloaded = load_model(str(tmp_path / "saved"))
+    assert reloaded.th_assist is reloaded.assist  # one transformer in memory for both heads
+    p = reloaded.predict_proba(EN + TH)
+    tf = load_model(str(int8_dir)).predict_proba(EN + TH)
+    lin_en, lin_th = reloaded.heads["en"].predict_proba(EN), reloaded.heads["th"].predict_proba(TH)
+    np.testing.assert_allclose(p[: len(EN)], 0.5 * lin_en + 0.5 * tf[: len(EN)], atol=1e-5)
+    np.testing.assert_allclose(p[len(EN):], 0.75 * lin_th + 0.25 * tf[len(EN):], atol=1e-5)
+    reloaded.th_assist_threshold = 0.0  # no Thai text is unsure: the Thai head alone
+    np.testing.assert_allclose(reloaded.predict_proba(TH), lin_th, atol=1e-12)
+
+
 def test_a_checkpoint_can_name_the_package_that_ships_it(monkeypatch, tmp_path):
     import sys
     import types

@@ -197,11 +197,11 @@ class TransformerParams(_Strict):
 
 
 class AssistParams(_Strict):
-    """A fine-tuned transformer that re-reads the English texts the English linear head is least sure of.
+    """A fine-tuned transformer that re-reads the texts a linear head (``en`` or ``th``) is least sure of.
 
-    Every English text is scored by the linear head; those whose reported-label confidence is below the
+    Every text of that head is scored by the linear head; those whose reported-label confidence is below the
     threshold are scored by the transformer too, and the two are blended with the weight. Threshold and
-    weight are chosen on the English valid texts (``micro + macro_weight x macro``-F1), among the pairs
+    weight are chosen on that head's valid texts (``micro + macro_weight x macro``-F1), among the pairs
     that send at most ``max_share`` of them to the transformer (its speed is what the cap buys).
     """
 
@@ -211,7 +211,7 @@ class AssistParams(_Strict):
     thresholds: list[float] = Field(default_factory=lambda: [0.5, 0.6, 0.7, 0.8, 0.9, 1.01])
     weights: list[float] = Field(default_factory=lambda: [0.5, 0.75, 1.0])
     max_share: float = Field(0.3, gt=0, le=1)
-    """The largest share of English valid texts a chosen threshold may send to the transformer."""
+    """The largest share of the head's valid texts a chosen threshold may send to the transformer."""
 
     @field_validator("weights")
     @classmethod
@@ -232,6 +232,9 @@ class RoutedParams(_Strict):
     en: LinearParams = Field(default_factory=LinearParams)
     en_assist: AssistParams | None = None
     """Optional: a transformer that re-reads the English texts the ``en`` head is least sure of."""
+    th_assist: AssistParams | None = None
+    """Optional: a transformer that re-reads the Thai and code-mixed texts the ``th`` head is least sure of
+    (the same model as ``en_assist`` is stored and loaded once)."""
     mixed_weights: list[float] = Field(default_factory=lambda: [0.0, 0.15, 0.3, 0.5])
     """Shares of the English head in a code-mixed text's probabilities to choose from on valid (0: Thai head
     alone). Any share above 0 scores those texts twice."""
@@ -274,12 +277,15 @@ class TrainConfig(_Strict):
             update["output_dir"] = str(out if out.is_absolute() else Path(base) / out)
         if self.tracking is not None:
             update["tracking"] = self.tracking.resolved(base)
-        assist = self.routed.en_assist
-        if assist is not None:
-            p = Path(os.path.expandvars(assist.model)).expanduser()
-            if not p.is_absolute():
-                assist = assist.model_copy(update={"model": str(Path(base) / p)})
-                update["routed"] = self.routed.model_copy(update={"en_assist": assist})
+        assists = {}
+        for key in ("en_assist", "th_assist"):
+            assist = getattr(self.routed, key)
+            if assist is not None:
+                p = Path(os.path.expandvars(assist.model)).expanduser()
+                if not p.is_absolute():
+                    assists[key] = assist.model_copy(update={"model": str(Path(base) / p)})
+        if assists:
+            update["routed"] = self.routed.model_copy(update=assists)
         return self.model_copy(update=update)
 
 

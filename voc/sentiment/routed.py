@@ -27,6 +27,7 @@ BACKEND = "sentiment.routed.v1"
 HEADS = ("th", "en")
 HEADS_DIR = "heads"
 ASSIST_DIR = "en-assist"
+TH_ASSIST_DIR = "th-assist"
 
 
 _THAI_SCRIPT = re.compile("[\u0e01-\u0e5b]")
@@ -60,6 +61,10 @@ class RoutedSentimentModel(SentimentModel):
         """A transformer that re-reads the English texts whose linear confidence is below the threshold."""
         self.assist_threshold = float(assist_threshold)
         self.assist_weight = float(assist_weight)
+        self.th_assist: SentimentModel | None = None
+        """A transformer that re-reads the Thai and code-mixed texts whose th-head confidence is below its threshold."""
+        self.th_assist_threshold = 0.0
+        self.th_assist_weight = 0.0
         missing = [h for h in HEADS if h not in heads]
         if missing:
             raise ValueError(f"a routed model needs the heads {', '.join(HEADS)}; missing {', '.join(missing)}")
@@ -73,8 +78,9 @@ class RoutedSentimentModel(SentimentModel):
             idx = np.flatnonzero(routes == head)
             if len(idx):
                 out[idx] = model.predict_proba([texts[i] for i in idx])
-                if head == "en" and self.assist is not None and self.assist_weight > 0:
-                    out[idx] = self._assisted(out[idx], [texts[i] for i in idx])
+                assist, threshold, weight = self._assist_for(head)
+                if assist is not None and weight > 0:
+                    out[idx] = _assisted(assist, threshold, weight, out[idx], [texts[i] for i in idx])
         if self.mixed_weight > 0:
             # a code-mixed text's English words are read by the English head too, by the share chosen on valid
             mixed = np.flatnonzero(is_mixed(texts))
@@ -83,16 +89,10 @@ class RoutedSentimentModel(SentimentModel):
                 out[mixed] = (1 - self.mixed_weight) * out[mixed] + self.mixed_weight * p_en
         return out
 
-    def _assisted(self, p_linear: np.ndarray, texts: list[str]) -> np.ndarray:
-        """Blend the assist's probabilities into the texts whose linear confidence is below the threshold."""
-        assert self.assist is not None
-        sent = np.flatnonzero(three_class_confidence(p_linear) < self.assist_threshold)
-        if not len(sent):
-            return p_linear
-        out = p_linear.copy()
-        p_assist = self.assist.predict_proba([texts[i] for i in sent])
-        out[sent] = (1 - self.assist_weight) * p_linear[sent] + self.assist_weight * p_assist
-        return out
+    def _assist_for(self, head: str) -> tuple[SentimentModel | None, float, float]:
+        if head == "en":
+            return self.assist, self.assist_threshold, self.assist_weight
+        return self.th_assist, self.th_assist_threshold, self.th_assist_weight
 
     def save_artifact(self, directory: Path) -> dict[str, Any]:
         entries = {}
@@ -101,18 +101,26 @@ class RoutedSentimentModel(SentimentModel):
             model.save(directory / HEADS_DIR / head)
             entries[head] = f"{HEADS_DIR}/{head}"
         extra: dict[str, Any] = {}
-        if self.assist is not None:
-            source = self.assist.ref
-            self.assist.save(directory / HEADS_DIR / ASSIST_DIR, {"copied_from": source})
-            extra = {
-                "en_assist": {
-                    "path": f"{HEADS_DIR}/{ASSIST_DIR}",
-                    "model": source,
-                    "threshold": self.assist_threshold,
-                    "weight": self.assist_weight,
-                    "rule": "English texts whose en-head confidence is below threshold: "
-                    "(1 - weight) x en head + weight x assist",
-                }
+        stored: dict[str, str] = {}  # an assist's ref -> where it is stored, so one model used twice is stored once
+        for key, folder, assist, threshold, weight, who in (
+            ("en_assist", ASSIST_DIR, self.assist, self.assist_threshold, self.assist_weight, "English texts"),
+            ("th_assist", TH_ASSIST_DIR, self.th_assist, self.th_assist_threshold, self.th_assist_weight,
+             "Thai and code-mixed texts"),
+        ):
+            if assist is None:
+                continue
+            source = assist.ref
+            if source not in stored:
+                assist.save(directory / HEADS_DIR / folder, {"copied_from": source})
+                stored[source] = f"{HEADS_DIR}/{folder}"
+            head = key.split("_")[0]
+            extra[key] = {
+                "path": stored[source],
+                "model": source,
+                "threshold": threshold,
+                "weight": weight,
+                "rule": f"{who} whose {head}-head confidence is below threshold: "
+                f"(1 - weight) x {head} head + weight x assist",
             }
         return {
             "heads": entries,
@@ -130,11 +138,18 @@ class RoutedSentimentModel(SentimentModel):
             sub = Path(directory) / rel
             heads[head] = LinearSentimentModel.load(sub, read_manifest(sub))
         model = cls(manifest["name"], manifest["version"], heads, float(manifest.get("mixed_weight", 0.0)))
-        assist = manifest.get("en_assist")
-        if assist:
-            model.assist = LazyAssist(Path(directory) / assist["path"])
-            model.assist_threshold = float(assist["threshold"])
-            model.assist_weight = float(assist["weight"])
+        lazy: dict[str, LazyAssist] = {}  # one folder, one loaded transformer, for both heads
+        for key in ("en_assist", "th_assist"):
+            assist = manifest.get(key)
+            if not assist:
+                continue
+            shared = lazy.setdefault(assist["path"], LazyAssist(Path(directory) / assist["path"]))
+            if key == "en_assist":
+                model.assist, model.assist_threshold, model.assist_weight = (
+                    shared, float(assist["threshold"]), float(assist["weight"]))
+            else:
+                model.th_assist, model.th_assist_threshold, model.th_assist_weight = (
+                    shared, float(assist["threshold"]), float(assist["weight"]))
         return model
 
     @classmethod
@@ -165,9 +180,23 @@ class RoutedSentimentModel(SentimentModel):
             model.mixed_weight, tuning["mixed"] = choose_mixed_weight(
                 model, valid, config.routed.th.macro_weight, config.routed.mixed_weights
             )
-        if config.routed.en_assist is not None:
-            tuning["en_assist"] = attach_assist(model, config, valid)
+        loaded: dict[str, SentimentModel] = {}
+        for head in HEADS:
+            if getattr(config.routed, f"{head}_assist") is not None:
+                tuning[f"{head}_assist"] = attach_assist(model, config, valid, head, loaded)
         return model, tuning
+
+
+def _assisted(assist: SentimentModel, threshold: float, weight: float, p_linear: np.ndarray,
+              texts: list[str]) -> np.ndarray:
+    """Blend the assist's probabilities into the texts whose linear confidence is below the threshold."""
+    sent = np.flatnonzero(three_class_confidence(p_linear) < threshold)
+    if not len(sent):
+        return p_linear
+    out = p_linear.copy()
+    p_assist = assist.predict_proba([texts[i] for i in sent])
+    out[sent] = (1 - weight) * p_linear[sent] + weight * p_assist
+    return out
 
 
 def three_class_confidence(probs: np.ndarray) -> np.ndarray:
@@ -217,12 +246,12 @@ class LazyAssist(SentimentModel):
 
 
 def load_assist(directory: Path) -> SentimentModel:
-    """The stored English assist: a sentiment.transformer.v1 model folder (torch is imported here, not before)."""
+    """A stored assist: a sentiment.transformer.v1 model folder (torch is imported here, not before)."""
     from voc.sentiment.base import read_manifest
 
     manifest = read_manifest(directory)
     if manifest.get("backend") != "sentiment.transformer.v1":
-        raise ValueError(f"routed.en_assist.model {directory.name}: expected a sentiment.transformer.v1 model folder, "
+        raise ValueError(f"routed assist model {directory.name}: expected a sentiment.transformer.v1 model folder, "
                          f"found backend {manifest.get('backend')!r}")
     from voc.sentiment.transformer import TransformerSentimentModel
 
@@ -231,24 +260,31 @@ def load_assist(directory: Path) -> SentimentModel:
     return model
 
 
-def attach_assist(model: RoutedSentimentModel, config: TrainConfig, valid: LabelledData | None) -> dict[str, Any]:
-    """Load the configured assist and choose its threshold and weight on the English valid texts."""
+def attach_assist(model: RoutedSentimentModel, config: TrainConfig, valid: LabelledData | None, head: str = "en",
+                  loaded: dict[str, SentimentModel] | None = None) -> dict[str, Any]:
+    """Load the configured assist of ``head`` and choose its threshold and weight on that head's valid texts."""
     from voc.sentiment.evaluate import classification_scores, predictions_for
 
-    params = config.routed.en_assist
+    key = f"{head}_assist"
+    params = getattr(config.routed, key)
     assert params is not None
-    assist = load_assist(Path(params.model).expanduser())
+    folder = str(Path(params.model).expanduser().resolve())
+    loaded = {} if loaded is None else loaded
+    if folder not in loaded:
+        loaded[folder] = load_assist(Path(folder))
+    assist = loaded[folder]
     if valid is None:
-        raise ValueError("routed.en_assist needs valid data to choose its threshold and weight")
-    mask = route(valid.texts) == "en"
+        raise ValueError(f"routed.{key} needs valid data to choose its threshold and weight")
+    mask = route(valid.texts) == head
     if mask.sum() < 20:
-        raise ValueError(f"routed.en_assist needs at least 20 English valid texts to choose on; got {int(mask.sum())}")
+        raise ValueError(f"routed.{key} needs at least 20 valid texts of the {head} head to choose on; "
+                         f"got {int(mask.sum())}")
     texts = [t for t, m in zip(valid.texts, mask, strict=True) if m]
     gold = valid.labels[mask]
-    p_lin = model.heads["en"].predict_proba(texts)
+    p_lin = model.heads[head].predict_proba(texts)
     p_assist = assist.predict_proba(texts)
     confidence = three_class_confidence(p_lin)
-    macro_weight = config.routed.en.macro_weight
+    macro_weight = getattr(config.routed, head).macro_weight
 
     def score(p: np.ndarray) -> dict[str, float]:
         return classification_scores(list(gold), list(predictions_for(gold, p)))
@@ -271,9 +307,12 @@ def attach_assist(model: RoutedSentimentModel, config: TrainConfig, valid: Label
                 best = (value, -share, threshold, w)
     _, neg_share, threshold, weight = best
     if weight > 0:
-        model.assist, model.assist_threshold, model.assist_weight = assist, threshold, weight
-    log.info("en assist %s: threshold %.2f weight %.2f (%.1f%% of English valid texts)",
-             assist.ref, threshold, weight, -100 * neg_share)
+        if head == "en":
+            model.assist, model.assist_threshold, model.assist_weight = assist, threshold, weight
+        else:
+            model.th_assist, model.th_assist_threshold, model.th_assist_weight = assist, threshold, weight
+    log.info("%s assist %s: threshold %.2f weight %.2f (%.1f%% of the head's valid texts)",
+             head, assist.ref, threshold, weight, -100 * neg_share)
     return {
         "model": assist.ref,
         "valid_texts": int(mask.sum()),
