@@ -103,3 +103,35 @@ def test_the_gpu_script_runs_end_to_end_on_a_tiny_packed_model(shared_data, tmp_
     assert summary["chosen_lr"] == max(summary["candidates"], key=lambda c: c["valid_score"])["lr"]
     assert "wisesight-test_micro_f1" in summary["test_headline"]
     assert (out / "model.tar").is_file()
+
+
+def test_routed_assisted_v2_reads_unsure_thai_with_e5_and_reproduces_its_card():
+    from voc.sentiment.config import DataFile
+    from voc.sentiment.data import read_labelled
+    from voc.sentiment.evaluate import evaluate_model
+    from voc.sentiment.routed import three_class_confidence
+
+    directory = shipped_root() / "routed-assisted-v2"
+    if not directory.is_dir():
+        pytest.skip("routed-assisted-v2 is not shipped")
+    manifest = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+    assert manifest["th_assist"]["model"] == "th-en-e5-int8@v1"
+    assert manifest["en_assist"]["model"] == "en-minilm-int8@v1"
+    # the stored e5 is the shipped one, byte for byte (git keeps one copy)
+    stored = directory / manifest["th_assist"]["path"] / "hf" / "weights-int8.npz"
+    assert stored.read_bytes() == (shipped_root() / NAME / "hf" / "weights-int8.npz").read_bytes()
+    model = load_model(str(directory))
+    thai = ["รอนานมาก", "ส่งของช้าไปหน่อยแต่ของดี", "โอเคค่ะ", "ขอบคุณค่ะ ได้รับของแล้ว"]
+    p_th = model.heads["th"].predict_proba(thai)
+    unsure = three_class_confidence(p_th) < model.th_assist_threshold
+    p = model.predict_proba(thai)
+    assert unsure.any() and not unsure.all()  # "ส่งของช้าไปหน่อยแต่ของดี" is the head's hard one
+    np.testing.assert_allclose(p[~unsure], p_th[~unsure], atol=1e-12)
+    w = model.th_assist_weight
+    e5 = load_model(str(shipped_root() / NAME)).predict_proba([t for t, u in zip(thai, unsure, strict=True) if u])
+    np.testing.assert_allclose(p[unsure], (1 - w) * p_th[unsure] + w * e5, atol=1e-5)
+    card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
+    expected = card["metrics"]["test"]["by_source"]["customer-service"]
+    data = read_labelled([DataFile(path=str(ROOT / "tests/sentiment/data/cs_eval.tsv"), format="tsv",
+                                   name="customer-service")])
+    assert evaluate_model(model, data)["macro_f1"] == pytest.approx(expected["macro_f1"], abs=0.004)
