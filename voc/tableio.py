@@ -13,23 +13,61 @@ from voc.fsutil import atomic_path
 READABLE = (".csv", ".tsv", ".jsonl", ".json", ".parquet", ".xlsx")
 
 
-def read_table(path: str | Path, **kwargs) -> pd.DataFrame:
-    """A whole table file as a DataFrame, chosen by suffix."""
+def read_table(path: str | Path, text_columns: tuple[str, ...] = (), **kwargs) -> pd.DataFrame:
+    """A whole table file as a DataFrame, chosen by suffix.
+
+    ``text_columns`` are read as written: in CSV/TSV the words pandas takes for missing (``NULL``, ``N/A``,
+    ``nan``, ``None``...) stay text, and in any format a number, date or boolean cell becomes its text;
+    only a truly empty cell is empty (``""``). CSV/TSV in UTF-8, UTF-16 or Thai cp874 (TIS-620) are
+    decoded as ingest decodes them.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path, encoding="utf-8-sig", **kwargs)
-    if suffix == ".tsv":
-        return pd.read_csv(path, sep="\t", encoding="utf-8-sig", **kwargs)
+    if suffix in (".csv", ".tsv"):
+        import io
+
+        from voc.ingest.encoding import read_text_file
+
+        text, _ = read_text_file(path)
+        sep = "," if suffix == ".csv" else "\t"
+        if text_columns:
+            kwargs.setdefault("keep_default_na", False)
+            header = pd.read_csv(io.StringIO(text), sep=sep, nrows=0).columns
+            kwargs.setdefault("na_values", {c: _DEFAULT_NA for c in header if c not in text_columns})
+        return _as_text(pd.read_csv(io.StringIO(text.removeprefix("\ufeff")), sep=sep, **kwargs), text_columns)
     if suffix == ".jsonl":
-        return pd.read_json(path, lines=True, **kwargs)
+        return _as_text(pd.read_json(path, lines=True, **kwargs), text_columns)
     if suffix == ".json":
-        return pd.read_json(path, **kwargs)
+        return _as_text(pd.read_json(path, **kwargs), text_columns)
     if suffix == ".parquet":
-        return pd.read_parquet(path, **kwargs)
+        return _as_text(pd.read_parquet(path, **kwargs), text_columns)
     if suffix == ".xlsx":
-        return pd.read_excel(path, **kwargs)
+        return _as_text(pd.read_excel(path, **kwargs), text_columns)
     raise ValueError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READABLE)}")
+
+
+_DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+               "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
+"""pandas' words for a missing value (kept for the columns that are not text)."""
+
+
+def _as_text(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    for col in columns:
+        if col in df.columns:
+            df[col] = [_cell_text(v) for v in df[col].tolist()]
+    return df
+
+
+def _cell_text(value: object) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"  # as a spreadsheet shows it
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.isoformat(sep=" ") if (value.hour, value.minute, value.second) != (0, 0, 0) else str(value.date())
+    return str(value)
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, sep: str = ",") -> None:
@@ -53,8 +91,11 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
     """One plain sheet; a text cell that reads as a formula is a string cell, never run.
 
     Excel has no time zones: a zone-aware time is written as its UTC wall time (the store keeps UTC).
+    Control characters that the XLSX format cannot hold (``\x00``-``\x1f`` except tab and newlines) are
+    dropped from text cells; CSV, JSONL and Parquet keep them.
     """
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     df = df.copy()
     for col in df.columns:
@@ -68,6 +109,7 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
     ws.append([str(c) for c in df.columns])
     for row in df.itertuples(index=False):
         ws.append([None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else
+                   ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else
                    (v.item() if hasattr(v, "item") else v) for v in row])
     for cells in ws.iter_rows():
         for cell in cells:

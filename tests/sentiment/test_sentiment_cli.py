@@ -101,3 +101,66 @@ def test_train_with_unknown_key_exits_1_naming_it(tmp_path):
     cfg_path.write_text("name: x\nseed: 1\nepochs: 3\ndata: {train: [{path: a.csv}]}\n", encoding="utf-8")
     res = runner.invoke(_single(train_sentiment), ["--config", str(cfg_path)])
     assert res.exit_code == 1 and "bad.yaml: epochs: unknown key" in res.output
+
+
+def test_predict_reads_the_text_column_as_written(tiny_model_dir, tmp_path):
+    """Words pandas takes for missing stay text; number, date and boolean cells become their text."""
+    src = tmp_path / "in.csv"
+    src.write_text("id,comment,score\n1,NULL,NA\n2,N/A,3\n3,nan,\n4,,5\n5,None,1\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = runner.invoke(app, ["predict", "--input", str(src), "--text-column", "comment", "--output", str(out),
+                              "--model", str(tiny_model_dir)])
+    assert res.exit_code == 0, res.output
+    got = pd.read_json(out, lines=True, dtype=False)
+    assert list(got["comment"]) == ["NULL", "N/A", "nan", "", "None"]
+    assert got["score"].isna().tolist() == [True, False, True, False, False]  # other columns: pandas' rules
+    assert "1 row(s) have no text in 'comment'" in res.output
+    sheet = tmp_path / "in.xlsx"
+    pd.DataFrame({"comment": [12345, 3.5, True, pd.Timestamp("2026-12-01"), "แย่มาก"]}).to_excel(sheet, index=False)
+    res = runner.invoke(app, ["predict", "--input", str(sheet), "--text-column", "comment", "--output",
+                              str(tmp_path / "x.csv"), "--model", str(tiny_model_dir)])
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(tmp_path / "x.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(got["comment"]) == ["12345", "3.5", "TRUE", "2026-12-01", "แย่มาก"]
+
+
+def test_predict_reads_thai_legacy_and_utf16_csv(tiny_model_dir, tmp_path):
+    for encoding in ("cp874", "utf-16"):
+        src = tmp_path / f"{encoding}.csv"
+        src.write_bytes("comment\nแย่มาก ไม่ชอบ\nดีมาก\n".encode(encoding))
+        out = tmp_path / f"{encoding}.jsonl"
+        res = runner.invoke(app, ["predict", "--input", str(src), "--text-column", "comment", "--output", str(out),
+                                  "--model", str(tiny_model_dir)])
+        assert res.exit_code == 0, res.output
+        assert list(pd.read_json(out, lines=True)["comment"]) == ["แย่มาก ไม่ชอบ", "ดีมาก"]
+
+
+def test_predict_checks_the_output_before_scoring(tiny_model_dir, tmp_path, monkeypatch):
+    import voc.sentiment.catalog as catalog
+
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"t": ["x"]}).to_csv(src, index=False)
+    monkeypatch.setattr(catalog, "load_model", lambda *a, **k: (_ for _ in ()).throw(AssertionError("MODEL-LOADED")))
+    for output, message in ((tmp_path, "is a folder"), (tmp_path / "o.txt", "unsupported file type '.txt'"),
+                            (tmp_path / "nope" / "o.csv", "does not exist")):
+        res = runner.invoke(app, ["predict", "--input", str(src), "--text-column", "t", "--output", str(output),
+                                  "--model", str(tiny_model_dir)])
+        assert res.exit_code != 0 and message in res.output, res.output
+        assert "Traceback" not in res.output and "MODEL-LOADED" not in res.output
+
+
+def test_predict_writes_xlsx_from_text_with_control_characters(tiny_model_dir, tmp_path):
+    src = tmp_path / "in.jsonl"
+    pd.DataFrame({"t": ["\x07bell \x1b esc แย่มาก", "ok"]}).to_json(src, orient="records", lines=True)
+    out = tmp_path / "o.xlsx"
+    res = runner.invoke(app, ["predict", "--input", str(src), "--text-column", "t", "--output", str(out),
+                              "--model", str(tiny_model_dir)])
+    assert res.exit_code == 0, res.output
+    assert list(pd.read_excel(out)["t"]) == ["bell  esc แย่มาก", "ok"]
+
+
+def test_a_model_can_be_named_as_outputs_show_it(tiny_model_dir):
+    from voc.sentiment.catalog import load_model, resolve_model_dir
+
+    assert resolve_model_dir("default-routed@v2").name == "default-routed-v2"
+    assert load_model("default-routed@v2").ref == "default-routed@v2"

@@ -26,6 +26,7 @@ from voc.sentiment.config import PromotionConfig
 REGISTRY_FILE = "registry.json"
 CARD_FILE = "card.json"
 _VERSIONED = re.compile(r"^(?P<name>.+)-v(?P<n>\d+)$")
+_REF = re.compile(r"^(?P<name>[^@/\\]+)@v(?P<n>\d+)$")
 
 
 def models_root(models_dir: str | Path | None = None) -> Path:
@@ -121,6 +122,9 @@ def resolve_model_dir(name_or_path: str, models_dir: str | Path | None = None) -
         return found[0]
     if (direct := _find(name_or_path, roots)) is not None:
         return direct
+    if (m := _REF.match(name_or_path)) is not None:  # "name@v2", as outputs and cards show a model
+        if (direct := _find(f"{m['name']}-v{m['n']}", roots)) is not None:
+            return direct
     for root in roots:  # a bare name: its latest version, in the first folder that has one
         versions = [
             (int(m["n"]), d) for d in _model_dirs(root) if (m := _VERSIONED.match(d.name)) and m["name"] == name_or_path

@@ -53,9 +53,9 @@ def _read_input(path: Path, text_column: str):
     if not path.is_file():
         raise _fail(f"input file not found: {path}")
     try:
-        df = read_table(path)
+        df = read_table(path, text_columns=(text_column,))
     except ValueError as e:
-        raise _fail(str(e)) from None
+        raise _fail(f"{path}: {e}" if str(path) not in str(e) else str(e)) from None
     if text_column not in df.columns:
         raise _fail(f"{path} has no column {text_column!r} (--text-column); columns: {', '.join(map(str, df.columns))}")
     return df
@@ -63,9 +63,9 @@ def _read_input(path: Path, text_column: str):
 
 @app.command("predict")
 def predict(
-    input: Path = typer.Option(..., "--input", help="CSV, TSV, JSONL or Parquet file."),
-    text_column: str = typer.Option(..., "--text-column", help="Column holding the text."),
-    output: Path = typer.Option(..., "--output", help="Where to write (format by suffix)."),
+    input: Path = typer.Option(..., "--input", help="CSV, TSV, JSONL, JSON, Parquet or XLSX file (first sheet)."),
+    text_column: str = typer.Option(..., "--text-column", help="Column holding the text (read as written)."),
+    output: Path = typer.Option(..., "--output", help="Where to write: .csv, .tsv, .jsonl, .json, .parquet or .xlsx."),
     model: str = typer.Option("default", "--model", help=MODEL_HELP),
     language_column: str | None = typer.Option(None, help="Column holding each text's language."),
     batch_size: int = typer.Option(4096, min=1, help="Texts scored at once."),
@@ -74,8 +74,16 @@ def predict(
     import pandas as pd
 
     from voc.sentiment.catalog import load_model
-    from voc.tableio import write_table
+    from voc.tableio import READABLE, write_table
 
+    # the output is checked before scoring, so a bad path does not cost the scoring time
+    if output.is_dir():
+        raise _fail(f"--output {output} is a folder; give a file name such as {output / 'scored.csv'}")
+    if output.suffix.lower() not in READABLE:
+        raise _fail(f"--output {output}: unsupported file type {output.suffix or '(none)'!r}; "
+                    f"use one of {', '.join(READABLE)}")
+    if not output.parent.is_dir():
+        raise _fail(f"--output {output}: the folder {output.parent} does not exist")
     df = _read_input(input, text_column)
     with _user_errors():
         scorer = load_model(model)
@@ -91,6 +99,10 @@ def predict(
         write_table(out, output)
     shares = out["sentiment"].value_counts(normalize=True).round(3).to_dict() if len(out) else {}
     typer.echo(f"{len(out)} rows scored with {scorer.ref} -> {output}  {shares}")
+    empty = sum(1 for t in texts if not str(t).strip(" \t\r\n\u200b\u200c\u200d\ufeff"))
+    if empty:
+        typer.echo(f"note: {empty} row(s) have no text in {text_column!r}; their label is only the model's guess "
+                   "for an empty message (the weekly pipeline quarantines such records)")
 
 
 def rescore(
