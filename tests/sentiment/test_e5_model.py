@@ -85,7 +85,6 @@ def test_the_customer_service_eval_figure_reproduces_on_this_cpu(e5_dir, e5_mode
 def test_the_gpu_script_runs_end_to_end_on_a_tiny_packed_model(shared_data, tmp_path):
     sys.path.insert(0, str(Path(__file__).parent))
     from test_e5_checkpoint import tiny_packed
-
     from voc.sentiment import e5_checkpoint as ec
 
     packed = tiny_packed()
@@ -103,6 +102,7 @@ def test_the_gpu_script_runs_end_to_end_on_a_tiny_packed_model(shared_data, tmp_
     assert summary["chosen_lr"] == max(summary["candidates"], key=lambda c: c["valid_score"])["lr"]
     assert "wisesight-test_micro_f1" in summary["test_headline"]
     assert (out / "model.tar").is_file()
+    assert all(Path(c["dir"]).name == "th-en-e5-int8-smoke-v1" for c in summary["candidates"])  # never the real name
 
 
 def test_routed_assisted_v2_reads_unsure_thai_with_e5_and_reproduces_its_card():
