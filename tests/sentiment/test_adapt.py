@@ -160,6 +160,13 @@ def test_a_label_nobody_knows_names_its_row(tmp_path):
         import_labels(tmp_path / "bad.csv", tmp_path)
 
 
+def test_a_message_that_reads_like_a_missing_value_is_kept(tmp_path):
+    (tmp_path / "l.csv").write_text("record_id,text,label\na,NULL,neutral\nb,N/A,negative\nc,ok,\n", encoding="utf-8")
+    summary = import_labels(tmp_path / "l.csv", tmp_path)
+    assert summary["read"] == 2  # the unlabelled row is skipped, the two labelled ones kept with their text
+    assert list(read_human_labels(tmp_path)["text"]) == ["NULL", "N/A"]
+
+
 def test_label_and_from_store_commands_as_a_user_runs_them(tmp_path, models_root, tiny_model_dir):
     from typer.testing import CliRunner
 

@@ -245,7 +245,7 @@ def import_labels(path: Path, work_dir: Path) -> dict[str, Any]:
     if not path.is_file():
         raise LabelFileError(f"{path}: label file not found")
     try:
-        df = read_table(path)
+        df = read_table(path, text_columns=("text", "label"))  # "NULL" or "N/A" in a message stays text
     except ValueError as e:
         raise LabelFileError(f"{path}: {e}") from None
     missing = [c for c in ("record_id", "text", "label") if c not in df.columns]
