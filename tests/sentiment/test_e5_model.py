@@ -94,15 +94,17 @@ def test_the_gpu_script_runs_end_to_end_on_a_tiny_packed_model(shared_data, tmp_
     out.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run([sys.executable, str(ROOT / "scripts/finetune_e5_gpu.py"), "--out", str(out), "--source",
-                          str(source), "--lrs", "1e-4", "3e-4", "--smoke"], capture_output=True, text=True, env=env,
+                          str(source), "--lrs", "1e-4", "3e-4", "--smoke", "--select", "wisesight", "--name", "tiny-e5"],
+                         capture_output=True, text=True, env=env,
                          timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     summary = json.loads((out / "summary.json").read_text())
     assert {c["lr"] for c in summary["candidates"]} == {1e-4, 3e-4}
     assert summary["chosen_lr"] == max(summary["candidates"], key=lambda c: c["valid_score"])["lr"]
+    assert all(c["valid_score"] == c["wisesight-valid micro"] for c in summary["candidates"])  # --select wisesight
     assert "wisesight-test_micro_f1" in summary["test_headline"]
     assert (out / "model.tar").is_file()
-    assert all(Path(c["dir"]).name == "th-en-e5-int8-smoke-v1" for c in summary["candidates"])  # never the real name
+    assert all(Path(c["dir"]).name == "tiny-e5-smoke-v1" for c in summary["candidates"])  # never the real name
 
 
 def test_routed_assisted_v2_reads_unsure_thai_with_e5_and_reproduces_its_card():
