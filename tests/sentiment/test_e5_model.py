@@ -68,6 +68,17 @@ def test_hostile_text_scores_in_its_row(e5_model):
     assert p[-1].argmax() == 2  # the last row is still its own text's score (negative)
 
 
+def test_a_blank_text_reads_neutral_at_low_confidence(e5_model):
+    from voc.sentiment.evaluate import four_class_predictions
+
+    blank = ["", "   ", "\u200b\u200b", "\ufeff \n"]
+    p = e5_model.predict_proba(blank + ["แย่มาก ไม่ชอบเลย"])
+    np.testing.assert_allclose(p[:4], [[1 / 6, 0.5, 1 / 6, 1 / 6]] * 4)  # nothing to read: neutral, unsure
+    assert list(four_class_predictions(p[:4])) == ["neutral"] * 4
+    assert e5_model.predict(blank)["sentiment_confidence"].max() < 0.7
+    assert p[4].argmax() == 2
+
+
 def test_the_customer_service_eval_figure_reproduces_on_this_cpu(e5_dir, e5_model):
     from voc.sentiment.config import DataFile
     from voc.sentiment.data import read_labelled

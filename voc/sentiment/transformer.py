@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ BACKEND = "sentiment.transformer.v1"
 HF_DIR = "hf"
 _INSTALL = "pip install torch transformers"
 INT8_FILE = "weights-int8.npz"
+_BLANK = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*")
+"""A text with no character to read: whitespace and zero-width characters only."""
 
 
 def _imports():
@@ -65,6 +68,14 @@ def resolve_checkpoint(raw: str) -> Path:
             raise ValueError(f"transformer.checkpoint {raw}: {name} is a namespace package, not a model package")
         return Path(module.__file__).parent / "model"
     return Path(raw).expanduser()
+
+
+def _blank_row(classes: Sequence[str]) -> np.ndarray:
+    if "neutral" not in classes:
+        return np.full(len(classes), 1.0 / len(classes))
+    row = np.full(len(classes), 0.5 / max(1, len(classes) - 1))
+    row[list(classes).index("neutral")] = 0.5 if len(classes) > 1 else 1.0
+    return row
 
 
 def _prepare(texts: Sequence[str]) -> list[str]:
@@ -145,8 +156,13 @@ class TransformerSentimentModel(SentimentModel):
         columns = [CANONICAL_LABELS.index(c) for c in self.classes]
         device = next(self.model.parameters()).device
         self.model.eval()
+        # a text with nothing in it says nothing: half on neutral, the rest split over the other trained
+        # classes (neutral at low confidence), not whatever the network makes of an empty input
+        blank = [i for i, t in enumerate(prepared) if _BLANK.fullmatch(t)]
+        if blank:
+            out[np.ix_(blank, columns)] = _blank_row(self.classes)
         # longest first, so each batch pads to similar lengths
-        order = sorted(range(len(prepared)), key=lambda i: -len(prepared[i]))
+        order = sorted(set(range(len(prepared))) - set(blank), key=lambda i: -len(prepared[i]))
         with torch.inference_mode():
             for start in range(0, len(order), self.batch_size):
                 idx = order[start : start + self.batch_size]
