@@ -103,3 +103,14 @@ def test_repeat_is_refused_outside_training_files():
         DataConfig(train=[train], valid=[DataFile(path="v.tsv", repeat=2, name="v")])
     with pytest.raises(ValidationError):
         DataFile(path="a.tsv", repeat=0)
+
+
+def test_an_xlsx_labelled_file_is_read_cell_by_cell_as_text(tmp_path):
+    path = tmp_path / "labels.xlsx"
+    pd.DataFrame({"msg": ["แย่มาก", "NULL", 12], "lab": ["negative", "neutral", "neutral"]}).to_excel(path, index=False)
+    data = read_labelled([DataFile(path=str(path), text_column="msg", label_column="lab")])
+    assert data.texts == ["แย่มาก", "NULL", "12"] and list(data.labels) == ["negative", "neutral", "neutral"]
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a workbook")
+    with pytest.raises(TrainingDataError, match="bad.xlsx: cannot read as xlsx"):
+        read_labelled([DataFile(path=str(bad))])

@@ -27,10 +27,10 @@ class DataFile(_Strict):
     """One labelled file: where it is, which columns hold text and label, how labels map."""
 
     path: str
-    """CSV, TSV, JSONL or Parquet; ``{shared_data}/...`` is the shared data folder
+    """CSV, TSV, JSONL, Parquet or XLSX (first sheet); ``{shared_data}/...`` is the shared data folder
     (``$VOC_SHARED_DATA``, else ``../shared/data`` beside the checkout); a relative path is relative
     to the config file it is written in."""
-    format: Literal["auto", "csv", "tsv", "jsonl", "parquet"] = "auto"
+    format: Literal["auto", "csv", "tsv", "jsonl", "parquet", "xlsx"] = "auto"
     """``auto`` goes by the suffix (``.txt`` is read as TSV)."""
     text_column: str = "text"
     label_column: str = "label"

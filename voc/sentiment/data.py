@@ -55,10 +55,11 @@ def _format(spec: DataFile, path: Path) -> str:
     if spec.format != "auto":
         return spec.format
     suffix = path.suffix.lower()
-    known = {".csv": "csv", ".tsv": "tsv", ".txt": "tsv", ".jsonl": "jsonl", ".parquet": "parquet"}
+    known = {".csv": "csv", ".tsv": "tsv", ".txt": "tsv", ".jsonl": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx"}
     if suffix not in known:
         raise TrainingDataError(
-            f"{path}: cannot tell the format from {suffix!r}; set format: csv, tsv, jsonl or parquet"
+            f"{path}: cannot tell the format from {suffix!r}; use a .csv, .tsv, .jsonl, .parquet or .xlsx file "
+            "(in a training config, or set format: csv, tsv, jsonl, parquet or xlsx)"
         )
     return known[suffix]
 
@@ -98,6 +99,12 @@ def read_frame(spec: DataFile) -> tuple[pd.DataFrame, Path]:
                     except json.JSONDecodeError as e:
                         raise TrainingDataError(f"{path}: line {n}: not valid JSON ({e.msg})") from None
             df = pd.DataFrame(rows)
+        elif fmt == "xlsx":  # the first sheet, every cell as its text
+            try:
+                df = pd.read_excel(path, header=0 if header else None, names=spec.columns, dtype=str,
+                                   keep_default_na=False)
+            except ValueError as e:  # not an XLSX workbook (openpyxl/zipfile say so as ValueError or BadZipFile)
+                raise TrainingDataError(f"{path}: cannot read as xlsx: {e}") from None
         else:
             df = pd.read_parquet(path)
     except (pd.errors.ParserError, UnicodeDecodeError, OSError) as e:
