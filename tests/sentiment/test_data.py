@@ -114,3 +114,12 @@ def test_an_xlsx_labelled_file_is_read_cell_by_cell_as_text(tmp_path):
     bad.write_text("not a workbook")
     with pytest.raises(TrainingDataError, match="bad.xlsx: cannot read as xlsx"):
         read_labelled([DataFile(path=str(bad))])
+
+
+def test_canonical_label_names_are_read_in_any_case(tmp_path):
+    path = tmp_path / "l.csv"
+    pd.DataFrame({"text": ["a", "b", "c"], "label": ["Positive", "NEGATIVE", " neutral "]}).to_csv(path, index=False)
+    assert list(read_labelled([DataFile(path=str(path))]).labels) == ["positive", "negative", "neutral"]
+    pd.DataFrame({"text": ["a"], "label": ["Posi"]}).to_csv(path, index=False)
+    with pytest.raises(TrainingDataError, match="unknown label 'Posi'"):
+        read_labelled([DataFile(path=str(path))])

@@ -149,6 +149,8 @@ def read_labelled(specs: list[DataFile]) -> LabelledData:
         for i, (text, raw) in enumerate(zip(raw_texts, raw_labels, strict=True)):
             if not text.strip():
                 raise TrainingDataError(f"{path}: row {i + 1}: empty text in column {spec.text_column!r}")
+            if raw not in mapping and raw.lower() in CANONICAL_LABELS:
+                raw = raw.lower()  # "Positive", "NEGATIVE": the canonical names in any case
             if raw not in mapping and spec.default_label:
                 labels.append(spec.default_label)
                 continue
