@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -24,17 +26,12 @@ def read_table(path: str | Path, text_columns: tuple[str, ...] = (), **kwargs) -
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
-        import io
-
-        from voc.ingest.encoding import read_text_file
-
-        text, _ = read_text_file(path)
-        sep = "," if suffix == ".csv" else "\t"
-        if text_columns:
+        if text_columns:  # every column as written: predict passes them through (ids like 007 stay 007)
+            kwargs.setdefault("dtype", str)
             kwargs.setdefault("keep_default_na", False)
-            header = pd.read_csv(io.StringIO(text), sep=sep, nrows=0).columns
-            kwargs.setdefault("na_values", {c: _DEFAULT_NA for c in header if c not in text_columns})
-        return _as_text(pd.read_csv(io.StringIO(text.removeprefix("\ufeff")), sep=sep, **kwargs), text_columns)
+        return _as_text(read_delimited(path, "," if suffix == ".csv" else "\t", **kwargs), text_columns)
+    if text_columns and suffix in (".jsonl", ".json"):
+        kwargs.setdefault("dtype", False)  # a string "00042" stays a string, not 42
     if suffix == ".jsonl":
         return _as_text(pd.read_json(path, lines=True, **kwargs), text_columns)
     if suffix == ".json":
@@ -42,13 +39,30 @@ def read_table(path: str | Path, text_columns: tuple[str, ...] = (), **kwargs) -
     if suffix == ".parquet":
         return _as_text(pd.read_parquet(path, **kwargs), text_columns)
     if suffix == ".xlsx":
+        if text_columns:
+            kwargs.setdefault("keep_default_na", False)
         return _as_text(pd.read_excel(path, **kwargs), text_columns)
     raise ValueError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READABLE)}")
 
 
-_DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
-               "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
-"""pandas' words for a missing value (kept for the columns that are not text)."""
+def read_delimited(path: str | Path, sep: str, quoting: Literal[0, 1, 2, 3] = 0, **kwargs) -> pd.DataFrame:
+    """A CSV/TSV file, decoded as ingest decodes (UTF-8, UTF-16, Thai cp874); a row with more fields than the
+    header is an error naming its line (pandas would otherwise take the extra fields as an index and shift
+    every column)."""
+    import io
+
+    from voc.ingest.encoding import read_text_file
+
+    text, _ = read_text_file(Path(path))
+    text = text.removeprefix("\ufeff")
+    if kwargs.get("header", "infer") is not None and "names" not in kwargs:
+        reader = csv.reader(io.StringIO(text), delimiter=sep, quoting=quoting)
+        header = next(reader, [])
+        for row in reader:
+            if len(row) > len(header):
+                raise ValueError(f"{path}: line {reader.line_num}: {len(row)} fields, but the header has "
+                                 f"{len(header)}")
+    return pd.read_csv(io.StringIO(text), sep=sep, quoting=quoting, index_col=False, **kwargs)
 
 
 def _as_text(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -91,8 +105,8 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
     """One plain sheet; a text cell that reads as a formula is a string cell, never run.
 
     Excel has no time zones: a zone-aware time is written as its UTC wall time (the store keeps UTC).
-    Control characters that the XLSX format cannot hold (``\x00``-``\x1f`` except tab and newlines) are
-    dropped from text cells; CSV, JSONL and Parquet keep them.
+    Characters that the XLSX format cannot hold (``\x00``-``\x1f`` except tab and newlines, U+FFFE, U+FFFF,
+    lone surrogates) are dropped from text cells; CSV, JSONL and Parquet keep them.
     """
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -109,7 +123,7 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
     ws.append([str(c) for c in df.columns])
     for row in df.itertuples(index=False):
         ws.append([None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else
-                   ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else
+                   _XML_ILLEGAL.sub("", ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else
                    (v.item() if hasattr(v, "item") else v) for v in row])
     for cells in ws.iter_rows():
         for cell in cells:
@@ -117,6 +131,10 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
                 cell.data_type = "s"
                 cell.quotePrefix = True
     wb.save(path)
+
+
+_XML_ILLEGAL = re.compile("[\ufffe\uffff\ud800-\udfff]")
+"""What XML 1.0 cannot hold beyond openpyxl's control characters: U+FFFE, U+FFFF and lone surrogates."""
 
 
 def _naive_utc(v: object) -> object:

@@ -104,16 +104,17 @@ def test_train_with_unknown_key_exits_1_naming_it(tmp_path):
 
 
 def test_predict_reads_the_text_column_as_written(tiny_model_dir, tmp_path):
-    """Words pandas takes for missing stay text; number, date and boolean cells become their text."""
+    """Words pandas takes for missing stay text; number, date and boolean cells become their text; the other
+    columns pass through as written (an id 007 stays 007)."""
     src = tmp_path / "in.csv"
-    src.write_text("id,comment,score\n1,NULL,NA\n2,N/A,3\n3,nan,\n4,,5\n5,None,1\n", encoding="utf-8")
+    src.write_text("id,comment,score\n001,NULL,NA\n2,N/A,3\n3,nan,\n4,,5\n5,None,1\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     res = runner.invoke(app, ["predict", "--input", str(src), "--text-column", "comment", "--output", str(out),
                               "--model", str(tiny_model_dir)])
     assert res.exit_code == 0, res.output
     got = pd.read_json(out, lines=True, dtype=False)
     assert list(got["comment"]) == ["NULL", "N/A", "nan", "", "None"]
-    assert got["score"].isna().tolist() == [True, False, True, False, False]  # other columns: pandas' rules
+    assert list(got["score"]) == ["NA", "3", "", "5", "1"] and list(got["id"]) == ["001", "2", "3", "4", "5"]
     assert "1 row(s) have no text in 'comment'" in res.output
     sheet = tmp_path / "in.xlsx"
     pd.DataFrame({"comment": [12345, 3.5, True, pd.Timestamp("2026-12-01"), "แย่มาก"]}).to_excel(sheet, index=False)
@@ -164,3 +165,67 @@ def test_a_model_can_be_named_as_outputs_show_it(tiny_model_dir):
 
     assert resolve_model_dir("default-routed@v2").name == "default-routed-v2"
     assert load_model("default-routed@v2").ref == "default-routed@v2"
+
+
+def _predict(model_dir, src, out, *extra):
+    return runner.invoke(app, ["predict", "--input", str(src), "--text-column", "text", "--output", str(out),
+                               "--model", str(model_dir), *extra])
+
+
+def test_predict_refuses_what_would_shift_or_mix_up_columns(tiny_model_dir, tmp_path):
+    shifted = tmp_path / "shift.csv"
+    shifted.write_text("id,text\n1,ดีมาก,extra\n2,แย่มาก,extra\n", encoding="utf-8")
+    res = _predict(tiny_model_dir, shifted, tmp_path / "o.csv")
+    assert res.exit_code != 0 and "line 2: 3 fields, but the header has 2" in res.output
+    dup = tmp_path / "dup.csv"
+    dup.write_text("id,text,text\n1,a,b\n", encoding="utf-8")
+    res = _predict(tiny_model_dir, dup, tmp_path / "o.csv")
+    assert res.exit_code != 0 and "more than one column is named 'text'" in res.output
+    ok = tmp_path / "ok.csv"
+    ok.write_text("id,text\n1,ดีมาก\n", encoding="utf-8")
+    res = _predict(tiny_model_dir, ok, tmp_path / "o.csv", "--language-column", "lang")
+    assert res.exit_code != 0 and "no column 'lang' (--language-column)" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_predict_keeps_xlsx_words_json_strings_and_writes_readable_xlsx(tiny_model_dir, tmp_path):
+    sheet = tmp_path / "in.xlsx"
+    pd.DataFrame({"text": ["NULL", "N/A", "nan", "ok"]}).to_excel(sheet, index=False)
+    res = _predict(tiny_model_dir, sheet, tmp_path / "o.jsonl")
+    assert res.exit_code == 0, res.output
+    assert list(pd.read_json(tmp_path / "o.jsonl", lines=True, dtype=False)["text"]) == ["NULL", "N/A", "nan", "ok"]
+    numbers = tmp_path / "n.jsonl"
+    numbers.write_text('{"text": "00042"}\n{"text": "1e5"}\n', encoding="utf-8")
+    res = _predict(tiny_model_dir, numbers, tmp_path / "n-out.jsonl")
+    assert res.exit_code == 0, res.output
+    assert list(pd.read_json(tmp_path / "n-out.jsonl", lines=True, dtype=False)["text"]) == ["00042", "1e5"]
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text('{"text": "a\\uffff b\\ufffe"}\n', encoding="utf-8")
+    res = _predict(tiny_model_dir, odd, tmp_path / "odd.xlsx")
+    assert res.exit_code == 0, res.output
+    assert list(pd.read_excel(tmp_path / "odd.xlsx")["text"]) == ["a b"]  # the workbook opens
+
+
+def test_evaluate_errors_are_one_line_before_scoring_and_without_personal_data(tmp_path):
+    lab = tmp_path / "lab.csv"
+    lab.write_text("text,label\nดีมาก,positive\nแย่,john@example.com 0812345678\n", encoding="utf-8")
+
+    def run(*args):
+        return runner.invoke(_single(evaluate_sentiment), ["--model", "default", "--text-column", "text",
+                                                           "--label-column", "label", *args])
+
+    res = run("--data", str(lab))
+    assert res.exit_code != 0 and "unknown label" in res.output
+    assert "john@example.com" not in res.output and "0812345678" not in res.output
+    res = run("--data", str(lab), "--json", str(tmp_path))
+    assert res.exit_code != 0 and "is a folder" in res.output
+    res = run("--data", str(lab), "--label-map", '{"x": "happy"}')
+    assert res.exit_code != 0 and "--label-map" in res.output and "pydantic" not in res.output
+    header_only = tmp_path / "h.csv"
+    header_only.write_text("text,label\n", encoding="utf-8")
+    res = run("--data", str(header_only))
+    assert res.exit_code != 0 and "no labelled rows" in res.output
+    utf16 = tmp_path / "u16.csv"
+    utf16.write_bytes("text,label\nดีมาก ชอบมาก,positive\n".encode("utf-16"))
+    res = run("--data", str(utf16))
+    assert res.exit_code == 0, res.output

@@ -26,7 +26,10 @@ def _sentiment_group() -> None:
 
 
 def _echo_err(message: str) -> None:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    from voc.privacy import redact_message
+
+    # an error can quote a cell or a column name of the user's file: personal data in it is redacted
+    typer.secho(f"error: {redact_message(message)}", err=True, fg=typer.colors.RED)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -58,6 +61,10 @@ def _read_input(path: Path, text_column: str):
         raise _fail(f"{path}: {e}" if str(path) not in str(e) else str(e)) from None
     if text_column not in df.columns:
         raise _fail(f"{path} has no column {text_column!r} (--text-column); columns: {', '.join(map(str, df.columns))}")
+    dupes = sorted({str(c) for c in df.columns if str(c).rsplit(".", 1)[0] == text_column and str(c) != text_column})
+    if dupes:
+        raise _fail(f"{path}: more than one column is named {text_column!r} (read as {', '.join(dupes)} too); "
+                    "rename them so the text column is one")
     return df
 
 
@@ -85,6 +92,9 @@ def predict(
     if not output.parent.is_dir():
         raise _fail(f"--output {output}: the folder {output.parent} does not exist")
     df = _read_input(input, text_column)
+    if language_column and language_column not in df.columns:
+        raise _fail(f"{input} has no column {language_column!r} (--language-column); "
+                    f"columns: {', '.join(map(str, df.columns))}")
     with _user_errors():
         scorer = load_model(model)
         texts = df[text_column].tolist()
@@ -235,7 +245,7 @@ DEFAULT_LABEL_MAP = {"pos": "positive", "neu": "neutral", "neg": "negative", "q"
 
 def evaluate_sentiment(
     model: str = typer.Option(..., "--model", help=MODEL_HELP),
-    data: Path = typer.Option(..., "--data", help="Labelled CSV, TSV, JSONL or Parquet file."),
+    data: Path = typer.Option(..., "--data", help="Labelled CSV, TSV, JSONL, Parquet or XLSX file (first sheet)."),
     text_column: str = typer.Option(..., "--text-column"),
     label_column: str = typer.Option(..., "--label-column"),
     label_map: str | None = typer.Option(
@@ -260,10 +270,22 @@ def evaluate_sentiment(
         raise _fail(f"--label-map is not valid JSON: {e}") from None
     if not isinstance(mapping, dict):
         raise _fail('--label-map must be a JSON object like {"pos": "positive"}')
-    with _user_errors():
+    if json_out is not None and json_out.is_dir():
+        raise _fail(f"--json {json_out} is a folder; give a file name such as {json_out / 'scores.json'}")
+    if json_out is not None and not json_out.parent.is_dir():
+        raise _fail(f"--json {json_out}: the folder {json_out.parent} does not exist")
+    from pydantic import ValidationError
+
+    try:
         spec = DataFile(path=str(data), text_column=text_column, label_column=label_column,
                         label_map={str(k): v for k, v in mapping.items()})
+    except ValidationError as e:
+        problems = "; ".join(err["msg"] for err in e.errors())
+        raise _fail(f"--label-map: {problems} (values: positive, neutral, negative or question)") from None
+    with _user_errors():
         labelled = read_labelled([spec])
+        if not len(labelled):
+            raise _fail(f"{data} has no labelled rows (only a header?)")
         tracking, models_dir = evaluation_settings(config)
         scorer = load_model(model, models_dir)
         scores = evaluate_model(scorer, labelled)

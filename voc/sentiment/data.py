@@ -78,15 +78,16 @@ def read_frame(spec: DataFile) -> tuple[pd.DataFrame, Path]:
     header = None if spec.columns else "infer"
     try:
         if fmt in ("csv", "tsv"):
-            df = pd.read_csv(
+            from voc.tableio import read_delimited
+
+            df = read_delimited(
                 path,
-                sep="," if fmt == "csv" else "\t",
+                "," if fmt == "csv" else "\t",
+                quoting=3 if fmt == "tsv" else 0,  # TSV review files carry bare quotes
                 header=0 if header else None,
-                names=spec.columns,
+                **({"names": spec.columns} if spec.columns else {}),
                 dtype=str,
                 keep_default_na=False,
-                encoding="utf-8-sig",
-                quoting=3 if fmt == "tsv" else 0,  # TSV review files carry bare quotes
             )
         elif fmt == "jsonl":
             rows = []
@@ -107,8 +108,11 @@ def read_frame(spec: DataFile) -> tuple[pd.DataFrame, Path]:
                 raise TrainingDataError(f"{path}: cannot read as xlsx: {e}") from None
         else:
             df = pd.read_parquet(path)
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as e:
-        raise TrainingDataError(f"{path}: cannot read as {fmt}: {e}") from None
+    except TrainingDataError:
+        raise
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as e:
+        message = str(e) if str(path) in str(e) else f"{path}: cannot read as {fmt}: {e}"
+        raise TrainingDataError(message) from None
     return df, path
 
 
