@@ -109,7 +109,9 @@ def predict(
         write_table(out, output)
     shares = out["sentiment"].value_counts(normalize=True).round(3).to_dict() if len(out) else {}
     typer.echo(f"{len(out)} rows scored with {scorer.ref} -> {output}  {shares}")
-    empty = sum(1 for t in texts if not str(t).strip(" \t\r\n\u200b\u200c\u200d\ufeff"))
+    from voc.sentiment.features import normalize
+
+    empty = sum(1 for t in texts if not normalize(t))  # what every model reads: nothing left to read
     if empty:
         typer.echo(f"note: {empty} row(s) have no text in {text_column!r}; their label is only the model's guess "
                    "for an empty message (the weekly pipeline quarantines such records)")
