@@ -21,7 +21,9 @@ from voc.text.normalize import normalize
         ("ร้าน\u200bนี้\u200cดี\ufeff", "ร้านนี้ดี"),
         ("<p>สินค้า&nbsp;ดี &amp; ถูก</p><br/>", "สินค้า ดี & ถูก"),
         ("a &amp;lt;b&amp;gt; c", "a c"),  # double-escaped tag
-        ("  lots \n\n of\t space  ", "lots of space"),
+        ("  lots \n\n of\t space  ", "lots\nof space"),  # a line break stays (it ends a chat turn), blank lines go
+        ("a \r\n b\u2028c", "a\nb\nc"),
+        ("  lots   of\t space  ", "lots of space"),
         ("café", "café"),  # NFC
         ("โทร <PHONE> ได้เลย", "โทร <PHONE> ได้เลย"),  # placeholders are not HTML
         ("www.example.com/aaaa ok", "www.example.com/aaaa ok"),  # URLs keep their letters

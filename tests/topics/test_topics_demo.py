@@ -95,7 +95,9 @@ def test_topics_of_one_theme_have_different_labels(demo):
 
 def test_labels_are_written_forms_not_lemmas(demo):
     result, records, _ = demo
-    texts = " ".join(records.text.str.lower())
+    # one line per chat turn and per message: a label part must stand within one of them, not run
+    # from one turn into the next ("Hi" + "charged ..." is not "Hi charged")
+    texts = "\n".join(records.text.str.lower())
     for label in result.registry.label:
         for part in label.split(" / "):
             if part.isascii() and part.startswith("("):

@@ -4,7 +4,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from topics_synthetic import ENGLISH_THEMES, THAI_THEMES, corpus
 from voc.topics.config import TopicsConfig
-from voc.topics.labels import THAI_RE, is_label_term, label_terms, make_label
+from voc.topics.labels import THAI_RE, is_label_term, label_terms, make_label, names_an_issue, surface_phrases
 from voc.topics.model import fit_topics
 
 FOUR_TOPICS = TopicsConfig(clustering={"name": "topics.clustering.kmeans.v1", "params": {"n_topics": 4}})
@@ -87,6 +87,27 @@ def test_junk_terms_are_not_label_terms(term):
 def test_thai_topic_label_gets_a_thai_word_even_when_latin_words_rank_first():
     terms = label_terms(["wifi", "router", "modem", "เน็ตหลุด"], 3, prefer_thai=True)
     assert any(THAI_RE.search(t) for t in terms) and len(terms) == 3
+
+
+def test_a_label_phrase_never_spans_a_chat_turn_or_punctuation():
+    # chat turns are joined by line breaks: "Hi" and "charged ..." are two turns, not the phrase "Hi charged"
+    turns = "Hi\ncharged for a service I never subscribed to\ntried calling twice"
+    written = set(surface_phrases([turns, "no internet since the flood, tried 6 times", "แอปเด้ง\nOTP ไม่เข้า"], 3).values())
+    assert not [w for w in written if "\n" in w or "," in w], written
+    assert "แอปเด้ง" in written
+    # within one turn the phrase stands, with one dropped English word kept as written
+    assert "code not received" in surface_phrases(["OTP code not received"], 3).values()
+
+
+@pytest.mark.parametrize("term", ["hi", "hello", "สวัสดี"])
+def test_greetings_are_not_label_terms(term):
+    assert not is_label_term(term)
+
+
+@pytest.mark.parametrize("term", ["caller say", "report fiber", "ลูกค้า แจ้ง", "เรื่อง บิล", "แอดมิน"])
+def test_narration_does_not_name_an_issue(term):
+    # call notes open with "Caller says" / "ลูกค้าแจ้งว่า"; a label of them names no issue
+    assert not names_an_issue(term)
 
 
 def test_thai_phrases_are_written_without_spaces():

@@ -36,6 +36,7 @@ _REPEAT_RE = re.compile(rf"(?P<keep>{URL_RE.pattern}|{EMAIL_RE.pattern})|(?P<run
 _RUN_RE = re.compile(f"(?P<run>{_RUN.format(group=2)})", re.I)  # for text that cannot hold a URL or email
 _ANY_REPEAT_RE = re.compile(r"(.)\1\1")
 _THAI_RANGE = ("\u0e00", "\u0e7f")
+_OTHER_BREAK_RE = re.compile("[\v\f\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines also breaks on
 
 
 def normalize(text: str, config: NormalizeConfig | None = None) -> str:
@@ -45,8 +46,8 @@ def normalize(text: str, config: NormalizeConfig | None = None) -> str:
     Unicode NFC; PyThaiNLP normalization (duplicated vowels and tone marks, dangling marks);
     Thai digits to Arabic; runs of one character capped (``ดีมากกกกก`` -> ``ดีมาก``, Thai runs
     of 3+ become one character because Thai doubles letters only in pairs like ``กรรม``;
-    ``soooo`` -> ``soo``); ``555...`` written ``555``; whitespace collapsed. URLs, emails,
-    @mentions, #hashtags, emoji and voc's own placeholders (``<PHONE>``) are kept.
+    ``soooo`` -> ``soo``); ``555...`` written ``555``; whitespace collapsed (a line break stays,
+    one ``\\n``). URLs, emails, @mentions, #hashtags, emoji and voc's own placeholders (``<PHONE>``) are kept.
     Total: never raises; ``None`` or a non-string gives ``""``. Idempotent.
     """
     if not isinstance(text, str) or not text:
@@ -58,13 +59,24 @@ def normalize(text: str, config: NormalizeConfig | None = None) -> str:
         text = _INVISIBLE_RE.sub("", text)
     text = unicodedata.normalize("NFC", text)
     if THAI_RE.search(text):
-        text = _thai_normalize(" ".join(text.split()))
+        text = _thai_normalize(_collapse_spaces(text))
         if cfg.thai_digits_to_arabic and _THAI_DIGIT_RE.search(text):
             text = text.translate(_THAI_DIGITS)
     text = _cap_repeats(text, cfg.max_latin_repeat)
     if cfg.collapse_laughter and "555" in text:
         text = LAUGHTER_RE.sub(LAUGHTER_TOKEN, text)
-    return " ".join(text.split())
+    return _collapse_spaces(text)
+
+
+def _collapse_spaces(text: str) -> str:
+    """Runs of spaces become one space and line breaks one ``\\n``; blank lines and edges go.
+
+    Line breaks stay because they end something: chat turns are joined by them, and a topic label
+    phrase must not run from one turn into the next ("Hi" + "charged ..." is not "Hi charged").
+    """
+    if "\n" not in text and "\r" not in text and not _OTHER_BREAK_RE.search(text):
+        return " ".join(text.split())
+    return "\n".join(line for line in (" ".join(part.split()) for part in text.splitlines()) if line)
 
 
 def _strip_html(text: str) -> str:

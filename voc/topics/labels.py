@@ -31,7 +31,7 @@ def _stopwords() -> frozenset[str]:
         thai = set()
     keep = set(TokenizeConfig().keep_words)
     return (
-        frozenset(ENGLISH_STOP_WORDS) | (thai - keep) | _SPOKEN_THAI
+        frozenset(ENGLISH_STOP_WORDS) | (thai - keep) | _SPOKEN_THAI | _GREETINGS
         | {p.lower() for p in PLACEHOLDERS} | set(PLACEHOLDERS)
     )
 
@@ -45,6 +45,10 @@ _SPOKEN_THAI = frozenset(
         "อย่างไร",
     ]
 )
+
+
+# Greetings open a chat turn ("Hi, charged for ..."); the lemmatizer reads "hi" as "hello".
+_GREETINGS = frozenset(["hi", "hii", "hello", "hey", "dear", "greetings", "สวัสดี", "สวัสดีครับ", "สวัสดีค่ะ", "สวัสดีคะ"])
 
 
 # Words that say how a customer feels or how much, not what about: a label made of them ("ปกติ",
@@ -61,6 +65,10 @@ GENERIC_WORDS = frozenset([
     "disappointing", "satisfied", "pleased", "fast", "quick", "quickly", "slowly", "easy", "hard", "worth",
     "expensive", "cheap", "fix", "yesterday", "today", "again", "please", "help", "helpful", "waste", "job",
     "fyi", "day", "days", "week", "weeks", "time", "times",
+    # who speaks and to whom, not what about: call-note narration ("Caller says ...", "ลูกค้าแจ้งว่า ...",
+    # "ลูกค้าโทรมาเรื่อง ...") and the page a chat addresses ("แอดมินคะ ...")
+    "caller", "say", "says", "said", "report", "reports", "reported", "advise", "advised", "honestly",
+    "ลูกค้า", "แจ้ง", "โทร", "โทรมา", "เรื่อง", "แอดมิน", "admin",
 ])
 """Words no label term may hold (the label falls back to them only when nothing else is left)."""
 
@@ -150,6 +158,7 @@ def pick_quotes(
 
 
 _LATIN_RE = re.compile(r"[A-Za-z]")
+_LINE_BREAK_RE = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def surface_phrases(texts: Sequence[str], max_words: int, tokenize_config=None) -> dict[tuple[str, ...], str]:
@@ -158,7 +167,8 @@ def surface_phrases(texts: Sequence[str], max_words: int, tokenize_config=None) 
     A topic's c-TF-IDF terms are lemmas joined after stopwords were dropped, so "deliver miss" or
     "ช้า รอ" may never be written by anyone. A term sequence counts here only where its words are
     next to each other in a text (Thai words not across a space, which ends a Thai phrase; English
-    words may have one dropped word between them: "code not received"), and it is shown as written.
+    words may have one dropped word between them: "code not received"; nothing across punctuation or a
+    line break, which ends a chat turn), and it is shown as written.
     """
     from collections import Counter
 
@@ -197,8 +207,13 @@ def surface_phrases(texts: Sequence[str], max_words: int, tokenize_config=None) 
                 if nxt >= len(tokens) or not terms[nxt]:
                     break
                 gap = text[spans[j][1]:spans[nxt][0]]
-                if gap.strip() and nxt == j + 1:
-                    break  # punctuation between: not one phrase
+                if _LINE_BREAK_RE.search(gap):
+                    break  # a line ends a phrase: chat turns are joined by line breaks
+                # what stands between apart from the dropped word: punctuation means not one phrase
+                between = gap if nxt == j + 1 else (
+                    text[spans[j][1]:spans[j + 1][0]] + text[spans[j + 1][1]:spans[nxt][0]])
+                if between.strip():
+                    break
                 if gap and THAI_RE.search(tokens[j][-1]) and THAI_RE.match(tokens[nxt]):
                     break  # a space between Thai words ends a phrase
                 key = key + (terms[nxt],)
