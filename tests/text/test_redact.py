@@ -259,6 +259,18 @@ def test_wide_false_positives_at_most_1_percent():
         ("(+66) 81-234-5678 ok", "<PHONE> ok"),
         ("ลูกค้าแจ้ง (0951854277) มา", "ลูกค้าแจ้ง (<PHONE>) มา"),
         ("เบอร์ 081-234-\n5678 ครับ", "เบอร์ <PHONE> ครับ"),
+        # a line break on either side of a hyphen, a blank line, or an HTML <br> between the groups
+        ("081-987\n-6543 call pls", "<PHONE> call pls"),
+        ("โทร 081\n-987-6543", "โทร <PHONE>"),
+        ("081-987\n \n6543", "<PHONE>"),
+        ("081-987  \r\n  6543", "<PHONE>"),
+        ("081-987<br/>\n6543 f", "<PHONE> f"),
+        ("id 3-7102\n-00456-12-0", "id <THAI_ID>"),
+        ("card 4539-1488\n-0343-6467", "card <CARD>"),
+        # an email split by a line break, or with spaces after the "@"
+        ("email me: somchai.rtline@\nexample.com ok", "email me: <EMAIL> ok"),
+        ("อีเมล somchai.rtline\n@example.com ค่ะ", "อีเมล <EMAIL> ค่ะ"),
+        ("somchai.rtline@ example.com", "<EMAIL>"),
         ("0812345678 0898765432", "<PHONE> <PHONE>"),
         ("เลขบัตร 1\u00a01037\u00a002071\u00a083\u00a08 ค่ะ", "เลขบัตร <THAI_ID> ค่ะ"),
         ("card4111111111111111", "card<CARD>"),
@@ -277,7 +289,8 @@ def test_written_forms_are_redacted(text, expected):
     "text",
     ["นัด 05-11-2026 9:30 นะคะ", "2026-11-05T09:30:00+07:00", "ราคา ๕๐๐ บาท", "IP 192.168.1.1 port 8080",
      "เวลา 10.30-12.00 น.", "version 10.0.19045.3803", "รวม 1,234,567.89 บาท", "กรุงเทพฯ 10110",
-     "order #4111111111111112", "วันที่ ๕/๑๑/๒๕๖๙ เวลา ๙:๓๐"],
+     "order #4111111111111112", "วันที่ ๕/๑๑/๒๕๖๙ เวลา ๙:๓๐", "thanks @ploy.shop ร้านดี",
+     "ราคา 100 - 200 - 300 บาท\n400 - 500 บาท"],
 )
 def test_look_alikes_stay_as_written(text):
     assert redact(text) == (text, [])

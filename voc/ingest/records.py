@@ -27,6 +27,9 @@ MAX_TEXT_CHARS = 20_000
 would dominate every later stage."""
 
 _ZERO_WIDTH_RE = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\u00ad]")
+# of these, the line and paragraph separators end a line and the narrow no-break space is a space:
+# deleting them glued words ("not received\u2028fees" read "receivedfees")
+_SPACING = {0x2028: "\n", 0x2029: "\n", 0x202F: " "}
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
 MAX_NESTING = 32
 """Deeper JSON values in a mapped column quarantine the row: no export nests like that, and the JSON
@@ -35,7 +38,9 @@ writers of the store stop at a few hundred levels."""
 
 def _strip_invisible(t: str) -> str:
     """Delete zero-width and invisible format characters (search first: most texts have none)."""
-    return _ZERO_WIDTH_RE.sub("", t) if _ZERO_WIDTH_RE.search(t) else t
+    if not _ZERO_WIDTH_RE.search(t):
+        return t
+    return _ZERO_WIDTH_RE.sub(lambda m: _SPACING.get(ord(m.group()), ""), t)
 
 
 def _dumps(obj: dict) -> str:

@@ -29,7 +29,11 @@ _PII_LOCAL_CHAR = r"\w\u0e00-\u0e7f\u0300-\u036f.%+'\-"
 _PII_LABEL = r"[\w\u0e00-\u0e7f\u0300-\u036f](?:[\w\u0e00-\u0e7f\u0300-\u036f-]*+)"
 PII_EMAIL_RE = re.compile(
     rf"(?<![{_PII_LOCAL_CHAR}])(?P<local>[{_PII_LOCAL_CHAR}]{{1,128}}+)"
+    # split by a line break ("name\n@example.com", "name@\nexample.com") or spaces after the "@" ("name@ example.com");
+    # not spaces before it: "thanks @ploy.shop" is a mention
+    r"(?:[ \t]{0,2}(?:\r?\n|[\r\u2028\u2029])[ \t]{0,2})?"
     r"(?:@|\uff20|&#0*64;|&#[xX]0*40;|&commat;)"
+    r"(?:[ \t]{0,2}(?:\r?\n|[\r\u2028\u2029])?[ \t]{0,2})"
     rf"(?:{_PII_LABEL}\.)+"
     r"(?:xn--[A-Za-z0-9-]+|[A-Za-z]{2,}(?![A-Za-z0-9-])|ไทย|คอม|[^\W\d_A-Za-z\u0e00-\u0e7f]{2,})",
 )

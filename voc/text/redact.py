@@ -57,16 +57,20 @@ _DATE_RE = re.compile(
     r")(?![0-9])(?![-./][0-9])"
 )
 _IP_RE = re.compile(r"(?<![0-9.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9]|\.[0-9])")
-# One separator between digit groups: up to two spaces, one or two of - . / ( ) and a line break,
-# in any mix ("081-234-5678", "081  234 5678", "0 2345 67890 12 3", "+66 (0)81 ...", "081-\n234"); a line
-# break may also be written as a JSON escape (a raw row quoted as JSON text: "081\\n234\\n5678").
-_SEP = r"(?=[ \-./()\r\n\\])[ ]{0,2}[-./()]{0,2}[ ]{0,2}(?:(?:\r?\n|\r|\\[nrt])[ ]{0,2})?"
+# One separator between digit groups: up to two spaces, one or two of - . / ( ) and up to two line
+# breaks before or after them, in any mix ("081-234-5678", "081  234 5678", "0 2345 67890 12 3",
+# "+66 (0)81 ...", "081-\n234", "081-987\n-6543", a blank line between); a line break may also be
+# written as a JSON escape (a raw row quoted as JSON text: "081\\n234\\n5678") or an HTML <br> (raw
+# text is redacted before its tags are stripped).
+_BREAK = r"(?:\r?\n|[\r\x85\u2028\u2029]|\\[nrt]|<[bB][rR]\s*/?>)"
+_SEP = (rf"(?=[ \-./()\r\n\\<\x85\u2028\u2029])[ ]{{0,2}}(?:{_BREAK}[ ]{{0,2}}){{0,2}}[-./()]{{0,2}}[ ]{{0,2}}"
+        rf"(?:{_BREAK}[ ]{{0,2}}){{0,2}}")
 _CHAIN_RE = re.compile(
     rf"(?<![0-9])(?<![0-9]\.)\(?(?P<plus>\+[ ]?)?\(?[0-9]+(?:{_SEP}[0-9]+)*"
 )
 _GROUP_RE = re.compile(r"[0-9]+")
 _LONG_RUN_RE = re.compile(r"(?<![0-9])[0-9]{13,19}(?![0-9])")
-DIGIT_CLUSTER_RE = re.compile(r"\d(?:\D{0,4}\d){6}")
+DIGIT_CLUSTER_RE = re.compile(r"\d(?:\D{0,12}\d){6}")
 """Seven digits close together (any script): a text without them holds no phone, ID or card."""
 _URL_HINT_RE = re.compile(r"://|www\.", re.IGNORECASE)  # URL_RE needs one of these: most "#" are hashtags
 _MOBILE_PREFIXES = "689"
