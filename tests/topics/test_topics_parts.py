@@ -57,3 +57,38 @@ def test_no_private_name_is_imported_from_another_topics_module():
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("voc.topics"):
                 offenders += [f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
     assert not offenders, offenders
+
+
+def test_exact_cosine_neighbours_match_a_brute_force_search():
+    from voc.topics.parts.clusterers import exact_cosine_neighbours
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 12)).astype(np.float32)
+    x[7] = 0.0  # a row with no words still finds itself first
+    idx, dist = exact_cosine_neighbours(x, 6, block=64)  # several blocks
+    unit = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, np.inf)
+    assert (idx[:, 0] == np.arange(300)).all() and np.allclose(dist[:, 0], 0.0)
+    expected = np.argsort(-sims, axis=1, kind="stable")[:, :6]
+    assert (np.sort(idx[:, 1:], axis=1) == np.sort(expected[:, 1:], axis=1))[np.arange(300) != 7].all()
+    assert (np.diff(dist, axis=1) >= -1e-6).all()  # nearest first
+
+
+def test_ward_on_a_umap_projection_separates_themes_the_same_way_every_run():
+    from sklearn.metrics import normalized_mutual_info_score
+
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(6, 40))
+    truth = np.repeat(np.arange(6), 50)
+    x = centres[truth] + 0.35 * rng.normal(size=(300, 40))
+    params = {"n_topics": 6, "umap_components": 5, "umap_min_docs": 100}
+    ward = build("clustering", ComponentConfig(name="topics.clustering.ward.v1", params=params), 3)
+    first = ward.fit(x).labels_.copy()
+    assert normalized_mutual_info_score(truth, first) > 0.95
+    assert (ward.fit(x).labels_ == first).all()
+    # below umap_min_docs Ward reads the vectors themselves
+    small = build("clustering", ComponentConfig(name="topics.clustering.ward.v1",
+                                                params=params | {"umap_min_docs": 1000}),
+                  3)
+    assert normalized_mutual_info_score(truth, small.fit(x).labels_) > 0.95
