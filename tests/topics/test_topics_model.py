@@ -131,3 +131,19 @@ def test_a_batch_over_max_fit_docs_is_fitted_on_a_sample_and_every_document_join
     assert np.array_equal(fit.assignments, again.assignments)
     whole = fit_topics(docs, texts, FOUR_TOPICS)  # under the cap: every document fitted
     assert normalized_mutual_info_score(whole.assignments[:-1], assigned) > 0.9
+
+
+def test_a_fit_gives_the_same_topics_whatever_the_machines_thread_count():
+    # The UMAP projection Ward reads turns last-bit differences of a threaded matrix product into other
+    # clusters; fits embed and cluster on one BLAS thread, so the caller's thread setting changes nothing.
+    from threadpoolctl import threadpool_limits
+
+    docs, texts, _ = corpus(ENGLISH_THEMES | THAI_THEMES, 40, seed=5)
+    assert len(docs) >= 200  # the UMAP path (umap_min_docs)
+    cfg = TopicsConfig()
+    with threadpool_limits(limits=2):
+        two = fit_topics(docs, texts, cfg)
+    with threadpool_limits(limits=1):
+        one = fit_topics(docs, texts, cfg)
+    assert np.array_equal(one.assignments, two.assignments)
+    assert one.topics.label.tolist() == two.topics.label.tolist()

@@ -56,15 +56,18 @@ class WardParams(KMeansParams):
     n_init: int = Field(1, ge=1)
     """k-means restarts on large batches: one keeps 100,000 hybrid vectors (534 dims) near 25 s."""
     umap_components: int = Field(5, ge=0)
-    """Above 0, Ward reads a UMAP projection of the vectors to this many dimensions (neighbours
-    ``umap_neighbors``, cosine, seeded) to draw its clusters; topic centres, similarities, themes and
-    the registry still use the vectors themselves. Only on the Ward path, from ``umap_min_docs``
-    documents."""
+    """Above 0, the clusters are drawn on a UMAP projection of the vectors to this many dimensions
+    (neighbours ``umap_neighbors``, cosine, seeded); topic centres, similarities, themes and the
+    registry still use the vectors themselves. From ``umap_min_docs`` to ``umap_max_docs`` documents
+    (Ward up to ``max_docs``, k-means above). 0 turns it off."""
     umap_neighbors: int = Field(15, ge=2)
     umap_epochs: int = Field(200, ge=10)
     """UMAP's optimisation epochs (its own default is 500 below 10,000 documents)."""
     umap_init: Literal["spectral", "pca", "random"] = "pca"
     umap_min_docs: int = Field(200, ge=10)
+    umap_max_docs: int = Field(20_000, ge=10)
+    """Above this many documents k-means reads the vectors themselves: the exact neighbour search
+    grows with n squared (20,000 documents: a few seconds; 100,000: minutes)."""
 
 
 class WardClusterer(KMeansClusterer):
@@ -73,33 +76,39 @@ class WardClusterer(KMeansClusterer):
     params: WardParams
 
     def fit(self, x: np.ndarray, y: Any = None) -> WardClusterer:
-        if x.shape[0] > self.params.max_docs:
+        p, n = self.params, x.shape[0]
+        k = self.n_clusters(n)
+        if k > 1 and p.umap_components and max(p.umap_min_docs, k + 2) <= n <= p.umap_max_docs:
+            x = self._projected(x)
+        if n > p.max_docs:
             super().fit(x)
             return self
         from sklearn.cluster import AgglomerativeClustering
 
-        k = self.n_clusters(x.shape[0])
-        if k > 1 and self.params.umap_components and x.shape[0] >= max(self.params.umap_min_docs, k + 2):
-            x = self._projected(x)
-        self.labels_ = AgglomerativeClustering(k, linkage="ward").fit_predict(x) if k > 1 else np.zeros(x.shape[0], int)
+        self.labels_ = AgglomerativeClustering(k, linkage="ward").fit_predict(x) if k > 1 else np.zeros(n, int)
         return self
 
     def _projected(self, x: np.ndarray) -> np.ndarray:
+        from threadpoolctl import threadpool_limits
         from umap import UMAP
 
         p = self.params
         x = np.asarray(x, dtype=np.float32)
         k = min(p.umap_neighbors, x.shape[0] - 1)
-        # The exact cosine neighbours (a few matrix products on the Ward path's <= max_docs rows) instead
-        # of UMAP's approximate search: the same graph or a better one, in a tenth of the time. A fixed
-        # random_state makes UMAP single-threaded: the price of the same topics every run.
-        reducer = UMAP(n_neighbors=k, n_components=p.umap_components, min_dist=0.0, metric="cosine",
-                       n_epochs=p.umap_epochs, init=p.umap_init, random_state=self.seed,
-                       precomputed_knn=(*exact_cosine_neighbours(x, k), None))
-        with warnings.catch_warnings():
+        # One BLAS thread throughout: a matrix product split over threads rounds differently in its last
+        # bits, and UMAP's optimisation turns that into other clusters (the same records on 1 and 2
+        # threads gave different topics); one thread keeps a run reproducible on any machine. A fixed
+        # random_state makes UMAP itself single-threaded for the same reason.
+        with threadpool_limits(limits=1), warnings.catch_warnings():
+            # The exact cosine neighbours (matrix products over <= umap_max_docs rows) instead of UMAP's
+            # approximate search: the same graph or a better one, in a tenth of the time.
+            neighbours = exact_cosine_neighbours(x, k)
             # both say what is meant: one thread (seeded) and no transform of new data (never called)
             warnings.filterwarnings("ignore", message="n_jobs value", category=UserWarning)
             warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]", category=UserWarning)
+            reducer = UMAP(n_neighbors=k, n_components=p.umap_components, min_dist=0.0, metric="cosine",
+                           n_epochs=p.umap_epochs, init=p.umap_init, random_state=self.seed,
+                           precomputed_knn=(*neighbours, None))
             return np.asarray(reducer.fit_transform(x), dtype=np.float64)
 
 
