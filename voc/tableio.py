@@ -45,6 +45,23 @@ def read_table(path: str | Path, text_columns: tuple[str, ...] = (), **kwargs) -
     raise ValueError(f"{path}: unsupported file type {suffix!r}; use one of {', '.join(READABLE)}")
 
 
+def unread_sheets(path: str | Path) -> list[str]:
+    """The sheets after the first of an XLSX workbook (which ``read_table`` leaves unread); ``[]`` for any
+    other file, or a workbook that cannot be opened (reading it says why)."""
+    if Path(path).suffix.lower() != ".xlsx":
+        return []
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True)
+        try:
+            return list(workbook.sheetnames[1:])
+        finally:
+            workbook.close()
+    except Exception:  # not a workbook: the reader reports it
+        return []
+
+
 def read_delimited(path: str | Path, sep: str, quoting: Literal[0, 1, 2, 3] = 0, **kwargs) -> pd.DataFrame:
     """A CSV/TSV file, decoded as ingest decodes (UTF-8, UTF-16, Thai cp874); a row with more fields than the
     header is an error naming its line (pandas would otherwise take the extra fields as an index and shift

@@ -150,6 +150,37 @@ def test_predict_checks_the_output_before_scoring(tiny_model_dir, tmp_path, monk
         assert "Traceback" not in res.output and "MODEL-LOADED" not in res.output
 
 
+def test_predict_refuses_to_write_over_its_input(tiny_model_dir, tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"t": ["แย่มาก", "ok"]}).to_csv(src, index=False)
+    before = src.read_bytes()
+    same = tmp_path / "." / "in.csv"  # the same file, written another way
+    res = runner.invoke(app, ["predict", "--input", str(src), "--text-column", "t", "--output", str(same),
+                              "--model", str(tiny_model_dir)])
+    assert res.exit_code != 0 and "is the --input file" in res.output and "in.scored.csv" in res.output, res.output
+    assert src.read_bytes() == before
+
+
+def test_predict_and_evaluate_say_which_sheets_of_a_workbook_were_not_read(tiny_model_dir, tmp_path):
+    src = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(src) as writer:
+        pd.DataFrame({"t": ["ดีมาก ชอบมาก"], "label": ["positive"]}).to_excel(writer, sheet_name="june", index=False)
+        pd.DataFrame({"t": ["แย่มาก"], "label": ["negative"]}).to_excel(writer, sheet_name="july", index=False)
+        pd.DataFrame({"t": ["x"], "label": ["neutral"]}).to_excel(writer, sheet_name="call 081-234-5678", index=False)
+    res = runner.invoke(app, ["predict", "--input", str(src), "--text-column", "t", "--output",
+                              str(tmp_path / "o.csv"), "--model", str(tiny_model_dir)])
+    assert res.exit_code == 0 and "1 rows scored" in res.output, res.output
+    assert "has 3 sheets; only the first was read (not read: 'july', 'call <PHONE>')" in res.output, res.output
+    res = runner.invoke(_single(evaluate_sentiment), ["--model", str(tiny_model_dir), "--data", str(src),
+                                                      "--text-column", "t", "--label-column", "label"])
+    assert res.exit_code == 0 and "only the first was read" in res.output and "081-234" not in res.output, res.output
+    one = tmp_path / "one.xlsx"
+    pd.DataFrame({"t": ["ok"]}).to_excel(one, index=False)
+    res = runner.invoke(app, ["predict", "--input", str(one), "--text-column", "t", "--output",
+                              str(tmp_path / "o2.csv"), "--model", str(tiny_model_dir)])
+    assert res.exit_code == 0 and "sheets" not in res.output, res.output
+
+
 def test_predict_writes_xlsx_from_text_with_control_characters(tiny_model_dir, tmp_path):
     src = tmp_path / "in.jsonl"
     pd.DataFrame({"t": ["\x07bell \x1b esc แย่มาก", "ok"]}).to_json(src, orient="records", lines=True)

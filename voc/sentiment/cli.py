@@ -50,6 +50,18 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def _note_unread_sheets(path: Path) -> None:
+    """Say on stderr which sheets of a workbook were not read (only the first one is)."""
+    from voc.privacy import redact_message
+    from voc.tableio import unread_sheets
+
+    others = unread_sheets(path)
+    if others:
+        shown = ", ".join(repr(o) for o in others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        note = f"note: {path} has {len(others) + 1} sheets; only the first was read (not read: {shown})"
+        typer.echo(redact_message(note), err=True)  # a sheet name can hold personal data like any cell
+
+
 def _read_input(path: Path, text_column: str):
     from voc.tableio import read_table
 
@@ -61,6 +73,7 @@ def _read_input(path: Path, text_column: str):
         raise _fail(f"{path}: {e}" if str(path) not in str(e) else str(e)) from None
     if text_column not in df.columns:
         raise _fail(f"{path} has no column {text_column!r} (--text-column); columns: {', '.join(map(str, df.columns))}")
+    _note_unread_sheets(path)
     dupes = sorted({str(c) for c in df.columns if str(c).rsplit(".", 1)[0] == text_column and str(c) != text_column})
     if dupes:
         raise _fail(f"{path}: more than one column is named {text_column!r} (read as {', '.join(dupes)} too); "
@@ -91,6 +104,9 @@ def predict(
                     f"use one of {', '.join(READABLE)}")
     if not output.parent.is_dir():
         raise _fail(f"--output {output}: the folder {output.parent} does not exist")
+    if input.exists() and output.exists() and output.resolve() == input.resolve():
+        raise _fail(f"--output {output} is the --input file: writing would replace the texts it was read from; "
+                    f"give another name such as {output.with_name(output.stem + '.scored' + output.suffix)}")
     df = _read_input(input, text_column)
     if language_column and language_column not in df.columns:
         raise _fail(f"{input} has no column {language_column!r} (--language-column); "
@@ -288,6 +304,7 @@ def evaluate_sentiment(
         labelled = read_labelled([spec])
         if not len(labelled):
             raise _fail(f"{data} has no labelled rows (only a header?)")
+        _note_unread_sheets(data)
         tracking, models_dir = evaluation_settings(config)
         scorer = load_model(model, models_dir)
         scores = evaluate_model(scorer, labelled)
