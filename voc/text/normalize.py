@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable
 
 from voc.text.config import NormalizeConfig
-from voc.text.patterns import EMAIL_RE, LAUGHTER_RE, LAUGHTER_TOKEN, PLACEHOLDERS, THAI_RE, URL_RE
+from voc.text.patterns import EMAIL_RE, LAUGHTER_RE, LAUGHTER_TOKEN, LINE_BREAK_RE, PLACEHOLDERS, THAI_RE, URL_RE
 
 _DEFAULT = NormalizeConfig()
 
@@ -36,7 +36,6 @@ _REPEAT_RE = re.compile(rf"(?P<keep>{URL_RE.pattern}|{EMAIL_RE.pattern})|(?P<run
 _RUN_RE = re.compile(f"(?P<run>{_RUN.format(group=2)})", re.I)  # for text that cannot hold a URL or email
 _ANY_REPEAT_RE = re.compile(r"(.)\1\1")
 _THAI_RANGE = ("\u0e00", "\u0e7f")
-_OTHER_BREAK_RE = re.compile("[\v\f\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines also breaks on
 
 
 def normalize(text: str, config: NormalizeConfig | None = None) -> str:
@@ -74,7 +73,7 @@ def _collapse_spaces(text: str) -> str:
     Line breaks stay because they end something: chat turns are joined by them, and a topic label
     phrase must not run from one turn into the next ("Hi" + "charged ..." is not "Hi charged").
     """
-    if "\n" not in text and "\r" not in text and not _OTHER_BREAK_RE.search(text):
+    if not LINE_BREAK_RE.search(text):
         return " ".join(text.split())
     return "\n".join(line for line in (" ".join(part.split()) for part in text.splitlines()) if line)
 

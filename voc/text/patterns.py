@@ -40,6 +40,9 @@ PII_EMAIL_RE = re.compile(
 PII_EMAIL_HINT_RE = re.compile(r"@|\uff20|&#0*64;|&#[xX]0*40;|&commat;")
 """Cheap test: could the text hold an email at all?"""
 
+LINE_BREAK_RE = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+"""A character that ends a line: what ``str.splitlines`` breaks on."""
+
 MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z0-9_.]*[A-Za-z0-9_]")
 HASHTAG_RE = re.compile(rf"(?<![\w#&])#[\w{THAI_CHARS}]+")
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from voc.text.patterns import LINE_BREAK_RE
 from voc.text.quotes import distinct_quotes
 
 THAI_RE = re.compile(r"[\u0e00-\u0e7f]")
@@ -158,7 +159,6 @@ def pick_quotes(
 
 
 _LATIN_RE = re.compile(r"[A-Za-z]")
-_LINE_BREAK_RE = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def surface_phrases(texts: Sequence[str], max_words: int, tokenize_config=None) -> dict[tuple[str, ...], str]:
@@ -207,7 +207,7 @@ def surface_phrases(texts: Sequence[str], max_words: int, tokenize_config=None) 
                 if nxt >= len(tokens) or not terms[nxt]:
                     break
                 gap = text[spans[j][1]:spans[nxt][0]]
-                if _LINE_BREAK_RE.search(gap):
+                if LINE_BREAK_RE.search(gap):
                     break  # a line ends a phrase: chat turns are joined by line breaks
                 # what stands between apart from the dropped word: punctuation means not one phrase
                 between = gap if nxt == j + 1 else (

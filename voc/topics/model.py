@@ -13,6 +13,7 @@ import pandas as pd
 from voc.topics.config import TopicsConfig
 from voc.topics.labels import label_from, pick_quotes, readable_terms, surface_phrases, thai_share
 from voc.topics.parts import build
+from voc.topics.parts.clusterers import UMAP_MAX_DOCS
 from voc.topics.themes import THEME_TABLE_COLUMNS, group_topics, theme_label, theme_label_from_terms, theme_terms
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ def _bertopic_embedder(embedder: Any):
 
 LABEL_SAMPLE = 60
 
-ONE_THREAD_MAX_DOCS = 20_000
+ONE_THREAD_MAX_DOCS = UMAP_MAX_DOCS
 """Fits up to this size embed and cluster with one BLAS thread (the clustering's UMAP range)."""
 
 

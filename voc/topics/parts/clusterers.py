@@ -10,6 +10,9 @@ from pydantic import Field
 
 from voc.topics.parts.base import Params
 
+UMAP_MAX_DOCS = 20_000
+"""The default ``umap_max_docs``; fits up to this size also embed on one thread (``voc.topics.model``)."""
+
 
 class KMeansParams(Params):
     n_topics: int | Literal["auto"] = "auto"
@@ -65,7 +68,7 @@ class WardParams(KMeansParams):
     """UMAP's optimisation epochs (its own default is 500 below 10,000 documents)."""
     umap_init: Literal["spectral", "pca", "random"] = "pca"
     umap_min_docs: int = Field(200, ge=10)
-    umap_max_docs: int = Field(20_000, ge=10)
+    umap_max_docs: int = Field(UMAP_MAX_DOCS, ge=10)
     """Above this many documents k-means reads the vectors themselves: the exact neighbour search
     grows with n squared (20,000 documents: a few seconds; 100,000: minutes)."""
 
