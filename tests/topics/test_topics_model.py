@@ -99,6 +99,22 @@ def test_a_label_phrase_never_spans_a_chat_turn_or_punctuation():
     assert "code not received" in surface_phrases(["OTP code not received"], 3).values()
 
 
+def test_top_words_hold_no_pair_that_spans_two_chat_turns():
+    from voc.text.pipeline import process_texts
+
+    issues = {"card": "my card got blocked", "refund": "refund still missing", "wifi": "router keeps rebooting"}
+    texts = [f"{first}\n{second}" for k, first in enumerate(issues.values()) for second in
+             ["parcel arrived broken", "voucher expired yesterday", "hotline music forever"] * 10][:90]
+    texts = [f"{t} {i}" for i, t in enumerate(texts)]  # no exact duplicates
+    layer = process_texts(texts)
+    fit = fit_topics(layer.topic_tokens.tolist(), layer.text_clean.tolist(), FOUR_TOPICS)
+    turn_end = {"block", "blocked", "miss", "missing", "reboot", "rebooting"}
+    turn_start = {"parcel", "voucher", "hotline"}
+    for words in fit.topics.top_words:
+        pairs = [w.split() for w in words if " " in w]
+        assert not [p for p in pairs if p[0] in turn_end and p[1] in turn_start], words
+
+
 @pytest.mark.parametrize("term", ["hi", "hello", "สวัสดี"])
 def test_greetings_are_not_label_terms(term):
     assert not is_label_term(term)

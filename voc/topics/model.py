@@ -339,7 +339,11 @@ def _topic_table(
                 "local_id": topic,
                 "label": label_from(candidates[topic], cfg.label_words, share >= 0.5)[0],
                 "size": len(members),
-                "top_words": [w for w in ranked if w][: cfg.top_n_words],
+                # A multi-word term counts only where people wrote it together: c-TF-IDF pairs the
+                # words of the space-joined topic tokens, across chat turns and sentences ("hello charge").
+                "top_words": [w for w in ranked if w and (" " not in w or tuple(w.split()) in phrases)][
+                    : cfg.top_n_words
+                ],
                 "representation": {w: v / norm for w, v in weights.items()},
                 "quotes": pick_quotes(texts, order.tolist(), cfg.n_quotes, cfg.quote_max_chars),
                 "language": "th" if share >= 0.5 else ("mixed" if share > 0.1 else "en"),
