@@ -61,6 +61,10 @@ def _default(args):
         embedding = {"name": f"topics.embedding.{args.embedding}.v1", "params": {}}
     if args.multilingual_weight is not None:
         embedding["params"]["multilingual_weight"] = args.multilingual_weight
+    if args.thai_words_weight is not None:
+        embedding["params"]["thai_words_weight"] = args.thai_words_weight
+    if args.thai_words_scope is not None:
+        embedding["params"]["thai_words_scope"] = args.thai_words_scope
     return TopicsConfig(embedding=embedding)
 
 
@@ -305,6 +309,9 @@ def main() -> None:
     ap.add_argument("--embedding", default=None, help="embedding backend instead of the default's, e.g. hybrid")
     ap.add_argument("--multilingual-weight", type=float, default=None,
                     help="multilingual_weight of the crosslingual embedding (share of the USE v3 block)")
+    ap.add_argument("--thai-words-weight", type=float, default=None,
+                    help="thai_words_weight of the crosslingual embedding (share of the e5-words block)")
+    ap.add_argument("--thai-words-scope", choices=("thai", "all"), default=None)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--sweep", action="store_true", help="also k-means with fixed k")
     ap.add_argument("--minilm", action="store_true", help="also the packaged all-MiniLM-L6-v2 (slow on CPU)")

@@ -50,6 +50,28 @@ def test_crosslingual_embedder_drops_the_sentence_part_on_large_batches():
     assert np.allclose(np.linalg.norm(emb.embed(docs[:2], docs[:2]), axis=1), 1.0, atol=1e-4)
 
 
+def test_crosslingual_thai_words_block_reads_thai_documents_and_is_off_by_default():
+    from voc.text.tokenize import topic_tokens
+
+    texts = ["เติมเงินแล้วเงินไม่เข้า", "สมัครโปรเน็ตรายเดือน", "my top up did not arrive", "zzqx"]
+    docs = [" ".join(topic_tokens(t)) for t in texts]
+    base = build("embedding", ComponentConfig(name="topics.embedding.crosslingual.v1"), seed=0)
+    with_words = build("embedding", ComponentConfig(name="topics.embedding.crosslingual.v1",
+                                                    params={"thai_words_weight": 0.5}), seed=0)
+    x, y = base.fit_transform(docs, texts), with_words.fit_transform(docs, texts)
+    assert y.shape[1] == x.shape[1] + 384
+    np.testing.assert_allclose(np.linalg.norm(y, axis=1), 1.0, atol=1e-5)
+    block = np.linalg.norm(y[:, x.shape[1]:], axis=1) ** 2
+    assert block[0] == pytest.approx(0.5, abs=1e-5) and block[1] == pytest.approx(0.5, abs=1e-5)
+    assert block[2] == 0.0  # English, scope "thai": its vector is the default's
+    np.testing.assert_allclose(y[2, : x.shape[1]], x[2], atol=1e-6)
+    assert block[3] == 0.0  # no known token
+    everyone = build("embedding", ComponentConfig(name="topics.embedding.crosslingual.v1",
+                                                  params={"thai_words_weight": 0.5, "thai_words_scope": "all"}), seed=0)
+    z = everyone.fit_transform(docs, texts)
+    assert np.linalg.norm(z[2, x.shape[1]:]) ** 2 == pytest.approx(0.5, abs=1e-5)
+
+
 def test_no_private_name_is_imported_from_another_topics_module():
     offenders = []
     for path in TOPICS.rglob("*.py"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field
@@ -308,6 +308,15 @@ class CrossLingualParams(Params):
     texts/s per core, so 100,000 messages would take minutes); their themes still join languages,
     from a few encoded messages per topic (``topics.themes``)."""
     threads: int = Field(1, ge=1, le=64)
+    thai_words_weight: float = Field(0.0, ge=0.0, le=1.0)
+    """Share of a document's squared length given to a third block, its e5-words-v1 vector (static
+    Thai and English token vectors distilled from multilingual-e5-small), times ``thai_words_scope``'s
+    share of the document; 0 leaves the block out."""
+    thai_words_scope: Literal["thai", "all"] = "thai"
+    """``thai``: the block's weight scales with the share of the document's topic tokens not written
+    in Latin script (English documents keep their vectors as they are); ``all``: every document."""
+    thai_words_path: str | None = None
+    """Folder of the token vectors; None: the shipped e5-words-v1."""
 
 
 class CrossLingualEmbedder:
@@ -317,25 +326,35 @@ class CrossLingualEmbedder:
     def __init__(self, params: CrossLingualParams, seed: int) -> None:
         self.params = params
         self._hybrid = HybridEmbedder(params.hybrid, seed)
+        self._words = E5WordsEmbedder(E5WordsParams(path=params.thai_words_path), seed)
         self.multilingual = True
         """Whether this fit's vectors hold the USE block (False above ``max_docs`` documents)."""
 
-    def _join(self, hybrid: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        if not self.multilingual:
-            return hybrid
-        w = self.params.multilingual_weight
-        semantic = encode_multilingual(texts, self.params.threads)
-        return np.hstack([np.sqrt(1.0 - w) * unit_rows(hybrid), np.sqrt(w) * semantic]).astype(np.float32)
+    def _join(self, hybrid: np.ndarray, texts: Sequence[str], topic_docs: Sequence[str]) -> np.ndarray:
+        joined = hybrid
+        if self.multilingual:
+            w = self.params.multilingual_weight
+            semantic = encode_multilingual(texts, self.params.threads)
+            joined = np.hstack([np.sqrt(1.0 - w) * unit_rows(hybrid), np.sqrt(w) * semantic])
+        if self.params.thai_words_weight > 0:
+            words = self._words.embed_words(topic_docs)
+            share = np.ones(len(topic_docs), dtype=np.float32)
+            if self.params.thai_words_scope == "thai":
+                share = 1.0 - np.array([latin_share(d) for d in topic_docs], dtype=np.float32)
+            share[np.linalg.norm(words, axis=1) == 0] = 0.0  # no known token: the other blocks alone
+            a = (self.params.thai_words_weight * share)[:, None]
+            joined = np.hstack([np.sqrt(1.0 - a) * joined, np.sqrt(a) * words])
+        return np.asarray(joined, dtype=np.float32)
 
     def fit_transform(self, topic_docs: Sequence[str], texts: Sequence[str]) -> np.ndarray:
         self.multilingual = len(texts) <= self.params.max_docs and self.params.multilingual_weight > 0
-        return self._join(self._hybrid.fit_transform(topic_docs, texts), texts)
+        return self._join(self._hybrid.fit_transform(topic_docs, texts), texts, topic_docs)
 
     def embed(self, topic_docs: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-        return self._join(self._hybrid.embed(topic_docs, texts), texts)
+        return self._join(self._hybrid.embed(topic_docs, texts), texts, topic_docs)
 
     def embed_words(self, words: Sequence[str]) -> np.ndarray:
-        return self._join(self._hybrid.embed_words(words), words)
+        return self._join(self._hybrid.embed_words(words), words, words)
 
 
 class E5WordsParams(Params):
