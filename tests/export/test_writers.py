@@ -151,6 +151,16 @@ def test_customer_text_is_escaped_and_personal_data_never_exported(week_data, tm
     assert json.loads(redacted) == ["call me <PHONE>"]  # JSON lists stay valid after redaction
 
 
+def test_a_chat_quote_keeps_its_turns_on_their_own_lines_in_the_report(week_data, tmp_path):
+    tables, _ = week_data
+    tables = {k: v.copy() for k, v in tables.items()}
+    tables["quote_week"].loc[0, "text"] = "สวัสดีค่ะ\nสั่งของตั้งแต่วันจันทร์ยังไม่ได้เลย\nเช็คให้หน่อย"
+    write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["html"]))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<span class="qt">สวัสดีค่ะ\nสั่งของตั้งแต่วันจันทร์ยังไม่ได้เลย\nเช็คให้หน่อย</span>' in page
+    assert re.search(r"\.qt\{white-space:pre-line\}", page)  # HTML would show the three turns as one line
+
+
 def test_empty_and_partial_weeks_say_so(tmp_path):
     records = planted_records(WEEK, seed=0)
     records = records[records["iso_week"] != WEEK]

@@ -48,6 +48,11 @@ def render_report(
     return _Report(week, tables, config, links or {}).html()
 
 
+def _quote_text(text: object) -> str:
+    """A quote as written: a chat's turns stay on their own lines (``.qt`` keeps its line breaks)."""
+    return f'<span class="qt">{escape(str(text))}</span>'
+
+
 def quote_link(template: str | None, source_id: object) -> str | None:
     """The http(s) link of a message from its source's ``link_template``, or None."""
     if not template or source_id in (None, "") or not template.startswith(("https://", "http://")):
@@ -151,7 +156,7 @@ class _Report:
     def _sentence(self, x: Sentence) -> str:
         q = ""
         if x.quote and x.quote.get("text"):
-            q = f"<blockquote>{escape(str(x.quote['text']))}{self._quote_meta(x.quote)}</blockquote>"
+            q = f"<blockquote>{_quote_text(x.quote['text'])}{self._quote_meta(x.quote)}</blockquote>"
         ev = ", ".join(
             f"{escape(self.loc.evidence_name(k))} = {escape(_evidence_value(v))}" for k, v in x.evidence.items()
         )
@@ -393,7 +398,7 @@ class _Report:
                 segments.update(segs)
                 lis.append(
                     f'<li class="quote" data-channel="{escape(str(r.get("channel") or ""))}" '
-                    f'data-segments="|{escape("|".join(segs))}|"><blockquote>{escape(str(r["text"]))}'
+                    f'data-segments="|{escape("|".join(segs))}|"><blockquote>{_quote_text(r["text"])}'
                     f'<span class="tl">{escape(_label(r["topic_label"], loc))}</span>'
                     f"{self._quote_meta(r)}</blockquote></li>"
                 )
@@ -547,7 +552,7 @@ tr.bad td{background:#fde2e4}.terms{color:var(--muted);font-size:13px}
 .badge{font-size:11px;border-radius:10px;padding:1px 7px;margin-left:4px;color:#fff;white-space:nowrap}
 .badge.badge_new{background:#3b6ea8}.badge.badge_volume{background:#d1495b}.badge.badge_negative{background:#8e3b8e}
 blockquote{margin:6px 0;padding:4px 10px;border-left:3px solid var(--line);background:var(--bg);font-size:14px;font-weight:400}
-cite{display:block;color:var(--muted);font-size:12px;font-style:normal}.tl{display:block;color:var(--muted);font-size:12px}
+.qt{white-space:pre-line}cite{display:block;color:var(--muted);font-size:12px;font-style:normal}.tl{display:block;color:var(--muted);font-size:12px}
 .filters{margin:0 0 10px}.filters select{font:inherit;margin-right:12px}
 .quotes ul{list-style:none;padding:0;margin:0}.qtheme{margin-bottom:8px}
 .row,.multiples{display:flex;flex-wrap:wrap;gap:18px}.sm{width:230px}
