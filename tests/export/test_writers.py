@@ -414,3 +414,16 @@ def test_exports_written_before_impact_kept_its_scale_render_with_units(week_dat
     assert res.exit_code == 0, res.output
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert "+5.4 NPS pts" in page and re.search(r"[+−]\d\.\d\d ★", page)
+
+
+def test_a_themes_sentiment_bar_draws_its_positive_share(week_data, tmp_path):
+    tables, _ = week_data
+    tables = {k: v.copy() for k, v in tables.items()}
+    themes = tables["theme_week"]
+    tid = themes.loc[0, "theme_id"]
+    themes.loc[0, ["pct_negative", "net_sentiment"]] = [20.0, 40.0]  # 60% positive, 20% neutral
+    write_exports(WEEK, tables, tmp_path, ExportConfig(formats=["html"]))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    row = re.search(rf'<tr class="theme" data-theme="{re.escape(str(tid))}".*?</svg>', page, re.S).group(0)
+    widths = [float(w) for w in re.findall(r'<rect x="[^"]*" width="([^"]*)"', row)[:3]]
+    assert widths == pytest.approx([84.0, 28.0, 28.0], abs=0.1)  # of 140 px: positive, neutral, negative

@@ -296,9 +296,14 @@ class _Report:
         )
 
     def _neg_bar(self, r: dict) -> str:
-        neg = number(r.get("pct_negative"))
+        """A theme's positive / neutral / negative bar: the theme table holds % negative and net
+        sentiment (% positive minus % negative), so % positive is their sum."""
+        neg, net = number(r.get("pct_negative")), number(r.get("net_sentiment"))
+        pos = 0.0 if math.isnan(net) else min(max(net + neg, 0.0), 100.0 - neg)
+        loc = self.loc
         return svg.sentiment_bar(
-            0.0, 100.0 - neg, neg, width=140, title=f"{self.loc.pct(neg)} {self.loc.t('negative')}"
+            pos, 100.0 - neg - pos, neg, width=140,
+            title=f"{loc.pct(pos)} {loc.t('positive')} · {loc.pct(neg)} {loc.t('negative')}",
         )
 
     def where_it_hurts(self) -> str:
