@@ -46,6 +46,12 @@ def test_topic_tokens_keep_customer_meaning_words_pythainlp_lists_as_stopwords()
     assert topic_tokens("ส่งของช้ามาก") == ["ส่ง", "ช้า"]
 
 
+def test_topic_tokens_keep_english_phrase_words_spacy_lists_as_stopwords():
+    assert topic_tokens("How long does a top up take?") == ["long", "top", "up"]  # not "doe"
+    assert topic_tokens("my card won't work, call center can't help") == [
+        "card", "not", "work", "call", "center", "not", "help"]  # no "wo", "ca"; n't reads as not
+
+
 def test_domain_stopwords_are_dropped():
     config = TokenizeConfig(domain_stopwords=["ร้าน", "shopee"])
     assert topic_tokens("ร้านอร่อย ซื้อใน Shopee", config=config) == ["อร่อย", "ซื้อ"]

@@ -99,6 +99,19 @@ def test_a_label_phrase_never_spans_a_chat_turn_or_punctuation():
     assert "code not received" in surface_phrases(["OTP code not received"], 3).values()
 
 
+@pytest.mark.parametrize("term, ok", [
+    ("top up", True), ("call center", True), ("money back", True), ("not work", True),
+    ("up", False), ("not", False), ("top", False), ("up limit", False), ("fees top", False), ("card not", False),
+])
+def test_phrase_words_kept_from_stop_lists_make_labels_only_in_whole_phrases(term, ok):
+    assert is_label_term(term) is ok
+
+
+def test_a_negation_is_shown_with_the_verb_it_was_written_with():
+    written = surface_phrases(["my card won't work", "the app doesn't open"], 3)
+    assert written[("not", "work")] == "won't work" and written[("app", "not", "open")] == "app doesn't open"
+
+
 def test_top_words_hold_no_pair_that_spans_two_chat_turns():
     from voc.text.pipeline import process_texts
 

@@ -25,6 +25,14 @@ class NormalizeConfig(BaseModel):
     """Write every standalone ``555...`` as ``555`` so counts and tokens see one laughter form."""
 
 
+ENGLISH_KEEP_WORDS = (
+    "top", "up", "down", "off", "out", "back", "call", "amount", "name", "empty", "full", "no", "not", "never",
+)
+"""English words spaCy's stop list drops that name a customer's issue inside a phrase: "top up", "call
+center", "cut off", "money back", "wrong amount", "not received", "no signal". Labels never use the
+particles and negations among them alone (``voc.topics.labels``)."""
+
+
 class TokenizeConfig(BaseModel):
     """How clean text is split into tokens and which tokens topic models see."""
 
@@ -39,9 +47,11 @@ class TokenizeConfig(BaseModel):
         default_factory=lambda: [
             "ช้า", "เร็ว", "ส่ง", "เสีย", "ผิด", "ถูก", "เปิด", "ปิด", "ใหม่", "นาน", "ช่วย",
             "ใช้", "ดี", "ราคา", "เงิน", "คืน", "เปลี่ยน", "ติด", "หลุด",
+            *ENGLISH_KEEP_WORDS,
         ]
     )
-    """Words PyThaiNLP lists as stopwords that carry customer meaning ("ส่งช้า" is slow delivery)."""
+    """Words PyThaiNLP or spaCy list as stopwords that carry customer meaning ("ส่งช้า" is slow delivery,
+    "top up", "call center", "log out", "not received")."""
     keep_emoji_in_topics: bool = False
     min_topic_token_chars: int = Field(2, ge=1)
     user_words: list[str] = Field(default_factory=list)

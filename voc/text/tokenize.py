@@ -164,7 +164,13 @@ class _TopicTermCache(dict):
         self.stop = _stopwords(domain, keep)
 
     def __missing__(self, token: str) -> str:
-        term = _topic_term(token, self.lemmatize, self.keep_emoji)
+        lower = token.lower()
+        if lower in _CONTRACTION_TERMS:  # the pieces of "won't", "can't": "wo" + "n't"
+            term: str | None = _CONTRACTION_TERMS[lower] or None
+        elif lower in self.stop:
+            term = None  # a stopword as written, before lemmatizing: the lookup table turns "does" into "doe"
+        else:
+            term = _topic_term(token, self.lemmatize, self.keep_emoji)
         if term is None or len(term) < self.min_chars or term in self.stop:
             term = ""
         if len(self) < _TOPIC_CACHE_MAX:
@@ -175,6 +181,10 @@ class _TopicTermCache(dict):
         # A dropped token maps to "" (falsy); lookups and the filter run in C.
         return list(filter(None, map(self.__getitem__, tokens)))
 
+
+_CONTRACTION_TERMS = {"n't": "not", "n\u2019t": "not", "n\u2018t": "not", "wo": "", "ca": "", "sha": ""}
+"""The tokenizer splits "won't" into "wo" + "n't": the negation reads as "not" (as "does not" does), the
+verb piece is dropped (as "will" and "can" are)."""
 
 _TOPIC_CACHE_MAX = 500_000
 _TOPIC_CACHES: dict[tuple, _TopicTermCache] = {}
@@ -476,4 +486,4 @@ def _stopwords(domain: tuple[str, ...], keep: tuple[str, ...]) -> frozenset[str]
 
     domain_words = {normalize(w).lower() for w in domain}
     keep_words = {normalize(w).lower() for w in keep}
-    return (frozenset(thai_stopwords()) - keep_words) | frozenset(STOP_WORDS) | domain_words
+    return (frozenset(thai_stopwords()) | frozenset(STOP_WORDS)) - keep_words | domain_words

@@ -32,7 +32,7 @@ def _stopwords() -> frozenset[str]:
         thai = set()
     keep = set(TokenizeConfig().keep_words)
     return (
-        frozenset(ENGLISH_STOP_WORDS) | (thai - keep) | _SPOKEN_THAI | _GREETINGS
+        ((frozenset(ENGLISH_STOP_WORDS) | thai) - keep) | _SPOKEN_THAI | _GREETINGS
         | {p.lower() for p in PLACEHOLDERS} | set(PLACEHOLDERS)
     )
 
@@ -79,10 +79,26 @@ def holds_generic_term(label: str) -> bool:
     return any(w.lower() in GENERIC_WORDS for term in str(label).split(LABEL_SEPARATOR) for w in term.split())
 
 
+NOT_ALONE = frozenset(["top", "up", "down", "off", "out", "back", "no", "not", "never", "empty", "full"])
+"""Words the tokenizer keeps for phrases ("top up", "no signal") that say nothing as a label on their own."""
+NOT_FIRST = frozenset(["up", "down", "off", "out", "back"])
+"""Particles belong to the verb before them: a phrase starting with one is a fragment ("up limit")."""
+NOT_LAST = frozenset(["top", "no", "not", "never"])
+"""Words that belong to the word after them: a phrase ending with one is a fragment ("fees for top")."""
+
+
+def is_phrase_whole(term: str) -> bool:
+    """Whether a phrase neither starts with a particle nor ends with a word that needs the next one."""
+    parts = term.lower().split()
+    return bool(parts) and parts[0] not in NOT_FIRST and parts[-1] not in NOT_LAST
+
+
 def is_label_term(term: str) -> bool:
     """Whether a word or phrase may appear in a label: no stopwords, numbers, laughter, placeholders."""
     parts = term.split()
-    if not parts:
+    if not parts or (len(parts) == 1 and parts[0].lower() in NOT_ALONE):
+        return False
+    if len(parts) > 1 and not is_phrase_whole(term):
         return False
     stop = _stopwords()
     for part in parts:
@@ -161,6 +177,10 @@ def pick_quotes(
 _LATIN_RE = re.compile(r"[A-Za-z]")
 
 
+_NEGATION_PIECES = frozenset(["n't", "n\u2019t", "n\u2018t"])
+"""The tokenizer's second piece of "won't", "can't", "doesn't": written, it keeps the first piece."""
+
+
 def surface_phrases(texts: Sequence[str], max_words: int, tokenize_config=None) -> dict[tuple[str, ...], str]:
     """Topic-term n-grams that stand together in ``texts``, each with its most common written form.
 
@@ -195,8 +215,11 @@ def surface_phrases(texts: Sequence[str], max_words: int, tokenize_config=None) 
         for i in range(len(tokens)):
             if not terms[i]:
                 continue
+            start = spans[i][0]
+            if i and tokens[i].lower() in _NEGATION_PIECES and spans[i - 1][1] == start:
+                start = spans[i - 1][0]  # "won't open", not "n't open": the piece before the negation
             key: tuple[str, ...] = (terms[i],)
-            seen.setdefault(key, Counter())[tokens[i]] += 1
+            seen.setdefault(key, Counter())[text[start:spans[i][1]]] += 1
             j = i
             while len(key) < max_words:
                 nxt = j + 1
@@ -217,7 +240,7 @@ def surface_phrases(texts: Sequence[str], max_words: int, tokenize_config=None) 
                 if gap and THAI_RE.search(tokens[j][-1]) and THAI_RE.match(tokens[nxt]):
                     break  # a space between Thai words ends a phrase
                 key = key + (terms[nxt],)
-                seen.setdefault(key, Counter())[text[spans[i][0]:spans[nxt][1]]] += 1
+                seen.setdefault(key, Counter())[text[start:spans[nxt][1]]] += 1
                 j = nxt
     return {k: max(c.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, c in seen.items()}
 

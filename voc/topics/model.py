@@ -11,7 +11,15 @@ import numpy as np
 import pandas as pd
 
 from voc.topics.config import TopicsConfig
-from voc.topics.labels import label_from, pick_quotes, readable_terms, surface_phrases, thai_share
+from voc.topics.labels import (
+    NOT_ALONE,
+    is_phrase_whole,
+    label_from,
+    pick_quotes,
+    readable_terms,
+    surface_phrases,
+    thai_share,
+)
 from voc.topics.parts import build
 from voc.topics.parts.clusterers import UMAP_MAX_DOCS
 from voc.topics.themes import THEME_TABLE_COLUMNS, group_topics, theme_label, theme_label_from_terms, theme_terms
@@ -315,6 +323,17 @@ def _distinct_sibling_labels(
         themes.at[i, "label"] = theme_name or theme_label(members)
 
 
+def _shown_term(term: str, phrases: dict) -> bool:
+    """Whether a c-TF-IDF term is shown among a topic's top words: a word, or a phrase written as such
+    (c-TF-IDF pairs words across chat turns: "hello charge"), and never a fragment (``is_label_term``'s
+    rules for particles: "up limit", a lone "up")."""
+    if not term:
+        return False
+    if " " not in term:
+        return term.lower() not in NOT_ALONE
+    return tuple(term.split()) in phrases and is_phrase_whole(term)
+
+
 def _topic_table(
     model: Any, local: np.ndarray, docs: list[str], texts: list[str], similarity: np.ndarray, cfg: TopicsConfig,
     tokenize_config: Any = None,
@@ -341,9 +360,7 @@ def _topic_table(
                 "size": len(members),
                 # A multi-word term counts only where people wrote it together: c-TF-IDF pairs the
                 # words of the space-joined topic tokens, across chat turns and sentences ("hello charge").
-                "top_words": [w for w in ranked if w and (" " not in w or tuple(w.split()) in phrases)][
-                    : cfg.top_n_words
-                ],
+                "top_words": [w for w in ranked if _shown_term(w, phrases)][: cfg.top_n_words],
                 "representation": {w: v / norm for w, v in weights.items()},
                 "quotes": pick_quotes(texts, order.tolist(), cfg.n_quotes, cfg.quote_max_chars),
                 "language": "th" if share >= 0.5 else ("mixed" if share > 0.1 else "en"),
