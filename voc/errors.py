@@ -21,6 +21,14 @@ class SourceError(VocError, RuntimeError):
     """A whole source cannot be read (missing file, wrong columns, database down)."""
 
 
+class MissingColumnsError(SourceError):
+    """A file of a source lacks mapped columns; ``missing`` names them."""
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
 class StoreError(VocError, RuntimeError):
     """The store cannot be opened or used (not a database, in use by another run, undeclared table)."""
 

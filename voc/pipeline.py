@@ -395,6 +395,10 @@ def week_warnings(store: Store, week: str) -> list[str]:
         if n is not None and not pd.isna(n) and int(n) > 0:
             out.append(f"source {row['source']}: {int(n)} conversation(s) with more turns than max_turns "
                        "(separators may be missing; metadata transcript_warning)")
+        n = row.get("unreadable_ratings")
+        if n is not None and not pd.isna(n) and int(n) > 0:
+            out.append(f"source {row['source']}: {int(n)} record(s) kept without their rating, which is text "
+                       "voc cannot read as a number (metadata rating_unreadable)")
     return out
 
 

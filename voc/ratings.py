@@ -10,6 +10,8 @@ scales: a 1-5 scale is summarised by its mean, ``nps_0_10`` by the Net Promoter 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
@@ -72,23 +74,81 @@ def scale_bounds(name: str) -> tuple[float, float] | None:
     return None
 
 
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "ศูนย์": 0, "หนึ่ง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7,
+    "แปด": 8, "เก้า": 9, "สิบ": 10,
+}
+_UNIT = r"(?:ดาว|stars?|คะแนน|คะเเนน|points?|pts?|แต้ม)"
+_RATING_RE = re.compile(
+    rf"^(?:(?:rating|score|stars?|คะแนน|คะเเนน|ให้)\s*[:=]?\s*)?"
+    rf"(?P<n>\d+(?:[.,]\d+)?|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
+    rf"\s*(?:/\s*(?P<of>\d+(?:\.\d+)?)|(?:จาก|out\s+of|เต็ม)\s*(?P<of2>\d+(?:\.\d+)?))?"
+    rf"\s*{_UNIT}?\s*(?:(?:จาก|out\s+of|เต็ม)\s*(?P<of3>\d+(?:\.\d+)?)\s*{_UNIT}?)?$",
+    re.IGNORECASE,
+)
+_FILLED_STARS, _EMPTY_STARS = "★⭐🌟", "☆"
+
+
+def read_rating(value: object) -> tuple[float | None, float | None]:
+    """The number a rating cell holds and, where it was written, what it is out of.
+
+    Reads numbers, number text with Thai or full-width digits, and the ways people type a rating:
+    ``"4 ดาว"``, ``"1 star"``, ``"4/5"``, ``"8 out of 10"``, ``"คะแนน 4"``, ``"ห้าดาว"``, ``"4,5"``,
+    ``"★★★★☆"``. ``(None, None)`` for an empty cell or one with no readable rating (``"ดีมาก"``, ``"4-5"``);
+    tell the two apart with :func:`is_blank_rating`.
+    """
+    if value is None or isinstance(value, bool):
+        return None, None
+    if isinstance(value, int | float | np.integer | np.floating):
+        v = float(value)
+        return (v, None) if math.isfinite(v) else (None, None)
+    text = unicodedata.normalize("NFKC", str(value)).translate(_THAI_DIGITS).strip().lower()
+    if not text:
+        return None, None
+    if set(text) <= set(_FILLED_STARS + _EMPTY_STARS + " \ufe0f"):
+        filled = sum(text.count(c) for c in _FILLED_STARS)
+        empty = text.count(_EMPTY_STARS)
+        return float(filled), (float(filled + empty) if empty else None)
+    m = _RATING_RE.match(text)
+    if m is None:
+        return None, None
+    n = m.group("n")
+    if "," in n and len(n.split(",")[1]) > 2:
+        return None, None  # "1,000": a thousands separator or a list, not a decimal comma
+    v = float(_NUMBER_WORDS[n]) if n in _NUMBER_WORDS else float(n.replace(",", "."))
+    of = m.group("of") or m.group("of2") or m.group("of3")
+    return v, (float(of) if of else None)
+
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def is_blank_rating(value: object) -> bool:
+    """Whether a rating cell is empty (no rating given), as opposed to holding text voc cannot read."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return isinstance(value, str) and not value.strip()
+
+
 def rating_problem(value: object, scale: str) -> str | None:
     """Why ``value`` cannot be a rating on ``scale`` (a quarantine reason), or None.
 
-    Missing and unreadable values are not problems here: the record is kept without a rating.
+    Missing and unreadable values are not problems here: the record is kept without a rating (and
+    ingest notes the unreadable ones). A rating written out of another maximum than the scale's
+    ("8/10" on ``stars_1_5``) is a problem: voc does not guess how to convert it.
     """
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if math.isnan(v) or math.isinf(v):
+    v, of = read_rating(value)
+    if v is None:
         return None
     bounds = scale_bounds(scale)
     if bounds is None:
         return None
     lo, hi = bounds
+    if of is not None and of != hi:
+        return f"rating {v:g}/{of:g} is written on another scale than {scale} ({lo:g}-{hi:g})"
     if v < lo or v > hi:
         return f"rating {v:g} outside its scale {scale} ({lo:g}-{hi:g})"
     return None

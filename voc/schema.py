@@ -106,6 +106,8 @@ THEME_WEEK_COLUMNS: dict[str, str] = {
     "is_new": "BOOLEAN",
     "is_emerging": "BOOLEAN",
     "emerging_signals": "VARCHAR",  # comma-joined: new, volume, negative_share
+    "baseline_weeks": "BIGINT",  # earlier weeks with data the emerging test compares with (empty weeks are gaps)
+    "baseline_weekly_mean": "DOUBLE",  # the theme's mean volume over those weeks: its usual level
 }
 """The weekly theme table (``voc.insights.themes``), one row per theme and week."""
 
@@ -371,6 +373,7 @@ DATA_QUALITY_COLUMNS: dict[str, str] = {
     "near_duplicate_reasons": "VARCHAR",  # JSON object reason -> records: same_author, cross_channel_paste, template
     "counted": "BIGINT",
     "flagged_conversations": "BIGINT",  # transcripts over max_turns (metadata transcript_warning)
+    "unreadable_ratings": "BIGINT",  # records kept without a rating voc cannot read (metadata rating_unreadable)
     "languages": "VARCHAR",  # JSON object
     "pct_scored": "DOUBLE",
     "pct_with_topic": "DOUBLE",

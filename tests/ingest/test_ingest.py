@@ -209,3 +209,72 @@ def test_a_quarantined_row_keeps_the_author_key_never_the_handle(tmp_path):
     for handle in ("somchai_line88", "nok.pattaya", "Pim Suda"):
         assert handle not in dumped
     assert all(r["user"].startswith("author_key:") and len(r["user"]) > 20 for r in raws)
+
+
+@pytest.mark.parametrize("written, value", [
+    ("4 ดาว", 4.0), ("1 star", 1.0), ("5 Stars", 5.0), ("4/5", 4.0), ("คะแนน 3", 3.0), ("ห้าดาว", 5.0),
+    ("๔", 4.0), ("4,5", 4.5), ("★★☆☆☆", 2.0), ("⭐⭐⭐", 3.0), ("2 จาก 5", 2.0), (3, 3.0),
+])
+def test_ratings_written_as_people_type_them_are_read(written, value):
+    from voc.ratings import rating_problem, read_rating
+
+    assert read_rating(written)[0] == value and rating_problem(written, "stars_1_5") is None
+
+
+def test_written_ratings_are_read_and_unreadable_ones_are_counted_and_warned(tmp_path):
+    from voc import pipeline
+    from voc.insights.tables import build_weekly_tables
+
+    pd.DataFrame({
+        "id": ["a", "b", "c", "d", "e", "f"],
+        "body": ["ส่งไวมาก ชอบค่ะ", "app crashes every time", "รอของ 2 อาทิตย์", "ok lah", "ดีค่ะ", "meh"],
+        "at": ["2026-11-17 10:00"] * 6,
+        "stars": ["4 ดาว", "1 star", "๒/5", "ดีมาก", "", "8/10"],
+    }).to_csv(tmp_path / "r.csv", index=False)
+    (tmp_path / "p.yaml").write_text(
+        "sources:\n  - {name: r, path: r.csv, channel: review, rating_scale: stars_1_5,\n"
+        "     columns: {text: body, created_at: at, id: id, rating: stars}}\n", encoding="utf-8")
+    config = load_config(tmp_path / "p.yaml")
+    week = "2026-W47"
+    with open_store("duckdb", config.store_path) as st:
+        pipeline.ingest_all(config, st, "r1", week)
+        records, q = st.read_table("records"), st.read_table("quarantine")
+        pipeline.enrich_text(config, st, [week])
+        tables = build_weekly_tables(week, st.enriched_records([week]), st.topic_registry(), st.run_log("r1"),
+                                     config.insights)
+        st.replace_week("data_quality", week, tables["data_quality"])
+        warnings = pipeline.week_warnings(st, week)
+    ratings = dict(zip(records["text"], records["rating"], strict=True))
+    assert ratings["ส่งไวมาก ชอบค่ะ"] == 4 and ratings["app crashes every time"] == 1 and ratings["รอของ 2 อาทิตย์"] == 2
+    assert pd.isna(ratings["ok lah"]) and pd.isna(ratings["ดีค่ะ"])  # kept, without a rating
+    assert len(q) == 1 and "8/10 is written on another scale than stars_1_5" in q["reason"].iloc[0]
+    assert tables["data_quality"].set_index("source").at["r", "unreadable_ratings"] == 1  # "ดีมาก"; a blank is none
+    assert any("r: 1 record(s) kept without their rating" in w for w in warnings)
+
+
+def test_a_workbook_with_its_data_on_another_sheet_says_which_sheet_to_set(tmp_path):
+    with pd.ExcelWriter(tmp_path / "crm.xlsx") as w:
+        pd.DataFrame({"About": ["Export from CRM", "do not edit"]}).to_excel(w, sheet_name="Cover", index=False)
+        pd.DataFrame({"comment": ["ส่งช้ามาก", "great service"], "date": ["2026-11-17", "2026-11-18"]}).to_excel(
+            w, sheet_name="Data", index=False)
+    src = "sources:\n  - {{name: crm, path: crm.xlsx, channel: email,{} columns: {{text: comment, created_at: date}}}}\n"
+    (tmp_path / "p.yaml").write_text(src.format(""), encoding="utf-8")
+    config = load_config(tmp_path / "p.yaml")
+    with open_store("duckdb", config.store_path) as st:
+        with pytest.raises(SourceError) as err:
+            ingest_source(config.sources[0], config, st, "r1")
+    msg = str(err.value)
+    assert "read sheet 'Cover'" in msg and "set `sheet: Data` on the source" in msg
+    assert "stay stored" not in msg  # nothing was stored: the message must not say otherwise
+
+    (tmp_path / "p.yaml").write_text(src.format(" sheet: Dta,"), encoding="utf-8")
+    config = load_config(tmp_path / "p.yaml")
+    with open_store("duckdb", config.store_path) as st:
+        rec = ingest_source(config.sources[0], config, st, "r2")
+        q = st.read_table("quarantine")
+    assert rec.quarantined == 1 and q["reason"].iloc[-1].endswith("no sheet 'Dta'; the workbook has: 'Cover', 'Data'")
+
+    (tmp_path / "p.yaml").write_text(src.format(" sheet: Data,"), encoding="utf-8")
+    config = load_config(tmp_path / "p.yaml")
+    with open_store("duckdb", config.store_path) as st:
+        assert ingest_source(config.sources[0], config, st, "r3").accepted == 2

@@ -463,10 +463,12 @@ class _Report:
             f'<td class="r">{loc.whole(r["read"])}</td>'
             f'<td class="r">{loc.whole(r["accepted"])}</td><td class="r">{loc.whole(r["duplicates"])}</td>'
             f'<td class="r">{loc.whole(r["quarantined"])}</td><td class="r">{loc.whole(r["counted"])}</td>'
+            f'<td class="r">{loc.whole(r.get("unreadable_ratings"))}</td>'
             f"<td>{escape(_breakdown_text(r['languages'], loc.language))}</td><td>{escape(str(r.get('error') or ''))}</td></tr>"
             for r in dq.to_dict("records")
         )
-        cols = ["source", "status", "read", "accepted", "duplicates", "quarantined", "counted", "languages", "error"]
+        cols = ["source", "status", "read", "accepted", "duplicates", "quarantined", "counted", "unreadable_ratings",
+                "languages", "error"]
         header = "".join(f"<th>{self.t(c)}</th>" for c in cols)
         return (
             head

@@ -207,11 +207,11 @@ def _quality(tables: dict, loc: Locale):
     dq = _t(tables, "data_quality")
     cols = [Col("source"), Col("status"), Col("read"), Col("accepted"), Col("duplicates"), Col("quarantined"),
             Col("col_records_in_week"), Col("counted"), Col("col_pct_scored", PCT), Col("col_pct_with_topic", PCT),
-            Col("error", max_width=60)]
+            Col("unreadable_ratings"), Col("error", max_width=60)]
     rows = [[r["source"], loc.t("status_" + r["status"]) if r["status"] in ("ok", "failed", "partial") else r["status"],
              _num(r["read"]), _num(r["accepted"]), _num(r["duplicates"]), _num(r["quarantined"]),
              _num(r["records_in_week"]), _num(r["counted"]), _frac(r["pct_scored"]), _frac(r["pct_with_topic"]),
-             r.get("error")]
+             _num(r.get("unreadable_ratings")), r.get("error")]
             for r in (dq.to_dict("records") if not dq.empty else [])]
     return cols, rows, [0] * len(rows)
 

@@ -188,13 +188,69 @@ def iter_file(path: Path, fmt: str | None = None, encoding: str = "auto", sheet=
         chunks = _iter_parquet(path, where, chunk_rows)
     elif fmt == "xlsx":
         chunks = _iter_frame(
-            where, lambda: pd.read_excel(path, sheet_name=sheet or 0, dtype=object), "row", 2, chunk_rows
+            where, lambda: _read_sheet(path, sheet), "row", 2, chunk_rows
         )
     else:  # pragma: no cover - config validation restricts formats
         raise SourceError(f"{where}: unsupported format {fmt}")
     for chunk in chunks:
         chunk.files.append(where)
         yield chunk
+
+
+def sheet_hint(path: Path, sheet: str | int | None, wanted: list[str]) -> str:
+    """For a workbook whose read sheet lacks ``wanted`` columns: which sheet was read, the workbook's
+    sheets, and the one that has the columns, to set as ``sheet:``. Empty when there is nothing to add."""
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - a hint only: the error it adds to stands without it
+        return ""
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            header = next(ws.iter_rows(max_row=1, values_only=True), ())
+            sheets.append((ws.title, {str(c).strip() for c in header if c is not None}))
+    finally:
+        wb.close()
+    if len(sheets) < 2:
+        return ""
+    names = [t for t, _ in sheets]
+    read = sheet if isinstance(sheet, str) else names[sheet or 0] if (sheet or 0) < len(names) else None
+    fits = [t for t, cols in sheets if set(wanted) <= cols and t != read]
+    out = (f"it read sheet {safe_name(read)!r}, " if read else "") + (
+        f"the workbook has {len(names)} sheets: {', '.join(repr(safe_name(t)) for t in names[:10])}")
+    if fits:
+        out += f"; sheet {safe_name(fits[0])!r} has the columns: set `sheet: {safe_name(fits[0])}` on the source"
+    else:
+        out += "; set `sheet:` on the source to the one with the data (a name, or 0 for the first)"
+    return out
+
+
+def safe_name(name: str) -> str:
+    """A sheet name for a message: no control characters, at most 40 characters."""
+    return CONTROL_RE.sub(" ", str(name))[:40]
+
+
+def _read_sheet(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """One sheet of a workbook; a sheet it lacks is an error that names the sheets it has."""
+    import openpyxl
+
+    try:
+        return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
+    except (ValueError, IndexError) as e:
+        if isinstance(sheet, str | int):
+            try:
+                wb = openpyxl.load_workbook(path, read_only=True)
+                names = list(wb.sheetnames)
+                wb.close()
+            except Exception:  # noqa: BLE001
+                raise e from None
+            if (isinstance(sheet, str) and sheet not in names) or (isinstance(sheet, int) and sheet >= len(names)):
+                raise SourceError(
+                    f"{shown(path)}: no sheet {sheet!r}; the workbook has: "
+                    f"{', '.join(repr(safe_name(n)) for n in names[:10])}") from None
+        raise
 
 
 def read_file(path: Path, fmt: str | None = None, encoding: str = "auto", sheet=None) -> RawRows:
@@ -359,6 +415,8 @@ def _frame_rows(df: pd.DataFrame) -> list[dict]:
 def _iter_frame(where: str, load, unit: str, first: int, chunk_rows: int) -> Iterator[RawRows]:
     try:
         records = _frame_rows(load())
+    except SourceError:
+        raise
     except Exception as e:  # corrupt xlsx: the whole file is unreadable
         raise SourceError(f"{where}: cannot read: {type(e).__name__}: {str(e)[:200]}") from None
     for start in range(0, max(len(records), 1), chunk_rows):

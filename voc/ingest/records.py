@@ -16,10 +16,12 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from voc.errors import MissingColumnsError
 from voc.ingest.config import ColumnMap
 from voc.ingest.dates import DateRules, YearRule, read_times
 from voc.ingest.encoding import CONTROL_RE
 from voc.ingest.files import RawRows, SourceError
+from voc.ratings import is_blank_rating, read_rating
 from voc.schema import CHANNELS, QUARANTINE_COLUMNS, RECORD_COLUMNS
 
 MAX_TEXT_CHARS = 20_000
@@ -251,8 +253,9 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: b
         missing = [c for c in wanted if c not in present]
         if missing:
             files = ", ".join(sorted(set(raw.files))[:3])
-            raise SourceError(
-                f"{files}: column(s) {', '.join(repr(m) for m in missing)} not found; {_header_hint(present)}"
+            raise MissingColumnsError(
+                f"{files}: column(s) {', '.join(repr(m) for m in missing)} not found; {_header_hint(present)}",
+                missing,
             )
     if not ctx.channel and not columns.channel:
         raise SourceError(f"source {ctx.source}: set `channel:` (one of {', '.join(CHANNELS)})")
@@ -364,16 +367,10 @@ def map_rows(raw: RawRows, columns: ColumnMap, ctx: MapContext, check_columns: b
             meta["source_id"] = str(src_id).strip()
         else:
             record_id = stable_id(ctx.source, text, created_iso[k])
-        rating = None
         rv = ratings[k]
-        if rv is not None:
-            try:
-                rating = float(rv)
-                if math.isnan(rating) or math.isinf(rating):
-                    rating = None
-            except (TypeError, ValueError, OverflowError):
-                if str(rv).strip():
-                    meta["rating_unreadable"] = str(rv)[:40]
+        rating, _ = read_rating(rv)  # "4 ดาว", "1 star", "4/5" read as their number
+        if rating is None and not is_blank_rating(rv):
+            meta["rating_unreadable"] = str(rv)[:40]  # kept without a rating; data_quality counts these
         segs = dict(ctx.segments)
         if isinstance(row.get("segments"), dict):
             segs.update({kk: str(v) for kk, v in row["segments"].items() if v is not None})

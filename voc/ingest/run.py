@@ -16,9 +16,19 @@ import numpy as np
 import pandas as pd
 
 from voc.config import PipelineConfig
+from voc.errors import MissingColumnsError
 from voc.ingest.config import ColumnMap, FileSource, SqlSource, TranscriptSource, links_outside
 from voc.ingest.encoding import EncodingError
-from voc.ingest.files import CHUNK_ROWS, RawRows, SourceError, expand_paths, iter_file, shown
+from voc.ingest.files import (
+    CHUNK_ROWS,
+    RawRows,
+    SourceError,
+    detect_format,
+    expand_paths,
+    iter_file,
+    sheet_hint,
+    shown,
+)
 from voc.ingest.records import MapContext, MappedRows, map_rows_guarded, quarantine_all
 from voc.ingest.sql import iter_sql
 from voc.ingest.transcripts import read_transcripts
@@ -76,6 +86,8 @@ class SourcePart:
     raw: RawRows
     file: str
     first: bool
+    path: Path | None = None  # a workbook's path and sheet setting: a missing column's error names its sheets
+    sheet: str | int | None = None
 
 
 def iter_source(src, config: PipelineConfig, chunk_rows: int = CHUNK_ROWS) -> Iterator[SourcePart]:
@@ -98,8 +110,9 @@ def iter_source(src, config: PipelineConfig, chunk_rows: int = CHUNK_ROWS) -> It
                 parts = iter([read_transcripts(path, src)])
             else:
                 parts = iter_file(path, src.format, src.encoding, src.sheet, chunk_rows)
+            workbook = not isinstance(src, TranscriptSource) and detect_format(path, src.format) == "xlsx"
             for k, raw in enumerate(parts):
-                yield SourcePart(raw, where, k == 0)
+                yield SourcePart(raw, where, k == 0, path if workbook else None, src.sheet if workbook else None)
         except (SourceError, OSError, ValueError, RecursionError) as e:  # EncodingError is a ValueError
             # one unreadable file (binary, undecodable, corrupt) is quarantined whole; the rest go on
             if isinstance(e, PermissionError):
@@ -154,6 +167,7 @@ class _Load:
     seen_ids: SeenIds = field(default_factory=SeenIds)  # stored by this load: a later copy is a duplicate
     first_file: str | None = None  # the first file with rows: its missing columns fail the whole source
     bad_files: dict = field(default_factory=dict)  # later files missing a mapped column -> reason
+    kept: int = 0  # rows stored so far (records, duplicates and quarantine rows)
 
 
 def _map_part(part: SourcePart, columns: ColumnMap, ctx: MapContext, load: _Load) -> MappedRows:
@@ -163,7 +177,13 @@ def _map_part(part: SourcePart, columns: ColumnMap, ctx: MapContext, load: _Load
     if part.file in load.bad_files:
         return quarantine_all(raw, load.bad_files[part.file], ctx, columns.author)
     try:
-        return map_rows_guarded(raw, columns, ctx, check_columns=part.first)
+        try:
+            return map_rows_guarded(raw, columns, ctx, check_columns=part.first)
+        except MissingColumnsError as e:
+            hint = sheet_hint(part.path, part.sheet, e.missing) if part.path is not None else ""
+            if not hint:
+                raise
+            raise SourceError(f"{e}; {hint}") from None
     except SourceError as e:
         if part.file == load.first_file or not raw.rows:
             raise
@@ -174,6 +194,7 @@ def _map_part(part: SourcePart, columns: ColumnMap, ctx: MapContext, load: _Load
 
 def _store_batch(parts: list[MappedRows], store: Store, rec: Reconciliation, load: _Load) -> None:
     """Store mapped chunks: quarantine rows, then records (a record id this load already stored is a duplicate)."""
+    load.kept += sum(len(m.records) + len(m.quarantine) for m in parts)
     quarantine = [m.quarantine for m in parts if not m.quarantine.empty]
     records = [m.records for m in parts if not m.records.empty]
     if quarantine:
@@ -242,9 +263,10 @@ def ingest_source(src, config: PipelineConfig, store: Store, run_id: str, week: 
         _store_batch(pending, store, rec, load)
         _count_stored(store, rec, load)
     except SourceError as e:
-        if rec.read:  # e.g. the database went away mid-query: what was read is kept (a rerun upserts it)
-            _store_batch(pending, store, rec, load)
-            raise SourceError(f"{e} (after {rec.read} rows of the source, which stay stored)") from None
+        # e.g. the database went away mid-query: what was read and mapped is kept (a rerun upserts it)
+        _store_batch(pending, store, rec, load)
+        if load.kept:
+            raise SourceError(f"{e} ({load.kept} rows of the source read before it stay stored)") from None
         raise
     except Exception as e:  # noqa: BLE001 - a bug must fail this source only, never the run
         log.debug("source %s: unexpected error", src.name, exc_info=True)

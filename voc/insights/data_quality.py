@@ -11,7 +11,7 @@ from voc.insights.weekdata import breakdown, clean, int_or_nan, json_object, pct
 DATA_QUALITY_COLUMNS = [
     "iso_week", "source", "status", "read", "accepted", "duplicates", "quarantined", "error",
     "records_in_week", "exact_duplicates", "near_duplicates", "near_duplicate_reasons", "counted",
-    "flagged_conversations", "languages",
+    "flagged_conversations", "unreadable_ratings", "languages",
     "pct_scored", "pct_with_topic",
 ]
 
@@ -49,6 +49,8 @@ def data_quality_table(week: str, window: pd.DataFrame, run_log: pd.DataFrame) -
             "records_in_week": len(d), "exact_duplicates": int(exact.sum()),
             "near_duplicates": int(near.sum()), "near_duplicate_reasons": breakdown(reasons), "counted": n,
             "flagged_conversations": int(sum(bool(json_object(m).get("transcript_warning")) for m in d["metadata"])),
+            # ratings kept out because voc could not read them ("ดีมาก", "4-5"): the text is counted
+            "unreadable_ratings": int(sum("rating_unreadable" in json_object(m) for m in d["metadata"])),
             "languages": breakdown(counted["language"]),
             "pct_scored": pct(int(counted["sentiment"].isin(["positive", "neutral", "negative"]).sum()), n),
             "pct_with_topic": pct(int(counted["topic_id"].notna().sum()), n),
