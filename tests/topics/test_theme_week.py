@@ -1,5 +1,7 @@
 """The weekly theme table on hand-made records: counting, merges, one flag per theme, edge cases."""
 
+import json
+
 import pandas as pd
 
 from voc.insights.config import InsightsConfig
@@ -64,3 +66,18 @@ def test_topics_without_a_theme_in_the_registry_stand_as_their_own_theme():
     registry = _registry().drop(columns=["theme_id", "theme_label"])
     table = theme_week_table(WEEK, _records(), registry, InsightsConfig())
     assert {"T0001", "T0002", "T0003"} <= set(table.theme_id)
+
+
+def test_the_usual_level_a_pm_reads_leaves_out_weeks_before_the_first_data():
+    from voc.export.changes import what_changed
+    from voc.export.i18n import Locale
+
+    records = _records()
+    records = records[records["iso_week"].isin([shift_week(WEEK, -2), shift_week(WEEK, -1), WEEK])]
+    table = theme_week_table(WEEK, records, _registry(), InsightsConfig())
+    otp = table.set_index("theme_id").loc["G0001"]
+    assert otp["baseline_weeks"] == 2 and otp["baseline_weekly_mean"] == 6.0  # 3 + 3 a week, W45 has no data
+    assert json.loads(otp["trend"])[0] == 0  # the trend still draws the empty week
+    tables = {"theme_week": table, "summary": pd.DataFrame([{"records": 200, "prev_records": 60}])}
+    said = [s for s in what_changed(tables, Locale("en")) if s.kind == "emerging" and s.theme_id == "G0001"]
+    assert len(said) == 1 and "usually about 6" in said[0].text and said[0].evidence["baseline_weeks"] == 2

@@ -157,10 +157,15 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
     )
     for r in emerging.to_dict("records"):
         signals = [x for x in str(r.get("emerging_signals") or "").split(",") if x]
-        trend = [int(v) for v in json_list(r.get("trend"))]
-        before = trend[:-1]
         if "volume" in signals or not signals:
-            usual = sum(before) / len(before) if before else math.nan
+            # the usual level is the emerging test's: the mean over earlier weeks that hold data (a week
+            # before the first data is a gap, not a quiet week); tables from before it was kept: the trend's
+            n_base = number(r.get("baseline_weeks"))
+            if not math.isnan(number(r.get("baseline_weekly_mean"))):
+                usual, n_before = number(r.get("baseline_weekly_mean")), int(n_base)
+            else:
+                before = [int(v) for v in json_list(r.get("trend"))][:-1]
+                usual, n_before = (sum(before) / len(before) if before else math.nan), len(before)
             text = loc.t(
                 "s_emerging_volume",
                 theme=r["theme_label"],
@@ -169,8 +174,8 @@ def what_changed(tables: dict[str, pd.DataFrame], loc: Locale) -> list[Sentence]
             )
             evidence: dict[str, object] = {
                 "volume": _int(r["volume"]),
-                "usual_per_week": round(usual, 1) if before else None,
-                "weeks": before,
+                "usual_per_week": None if math.isnan(usual) else round(usual, 1),
+                "baseline_weeks": n_before,
             }
             out.append(Sentence("emerging", text, evidence, _quote(quotes, r["theme_id"]), r["theme_id"]))
         else:

@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from voc.insights.config import InsightsConfig
-from voc.insights.emerging import detect_emerging
+from voc.insights.emerging import baseline_weeks_with_data, detect_emerging
 from voc.insights.quotes import pick_quotes
 from voc.insights.weekdata import topic_feeling
 from voc.schema import OUTLIER_TOPIC_ID
@@ -52,6 +52,7 @@ def theme_week_table(week: str, records: pd.DataFrame, topics: pd.DataFrame, con
     cur = counted[counted["iso_week"] == week]
     new = {t for t in counts.loc[counts["iso_week"] == week, "topic_id"] if hierarchy.is_new(t, week, counts)}
     emerging = detect_emerging(week, counts, week_totals, new, config).set_index("topic_id")
+    base_weeks = baseline_weeks_with_data(week, week_totals, config)
     prev = shift_week(week, -1)
     trend_weeks = [shift_week(week, -k) for k in range(config.trend_weeks - 1, -1, -1)]
     volume = counts.pivot_table(index="topic_id", columns="iso_week", values="volume", aggfunc="sum", fill_value=0)
@@ -84,6 +85,10 @@ def theme_week_table(week: str, records: pd.DataFrame, topics: pd.DataFrame, con
             "is_new": bool(vol > 0 and tid in new),
             "is_emerging": bool(flag is not None and flag["is_emerging"]),
             "emerging_signals": str(flag["signals"]) if flag is not None else "",
+            "baseline_weeks": int(flag["baseline_weeks"]) if flag is not None else len(base_weeks),
+            "baseline_weekly_mean": float(flag["baseline_weekly_mean"]) if flag is not None else (
+                sum(volume.at[tid, w] if tid in volume.index and w in volume.columns else 0 for w in base_weeks)
+                / len(base_weeks) if base_weeks else math.nan),
         })
     out = pd.DataFrame(rows, columns=THEME_WEEK_COLUMNS)
     # Biggest first; "other" last, a PM cannot act on it.
