@@ -52,6 +52,11 @@ def test_topic_tokens_keep_english_phrase_words_spacy_lists_as_stopwords():
         "card", "not", "work", "call", "center", "not", "help"]  # no "wo", "ca"; n't reads as not
 
 
+def test_formula_fragments_are_not_topic_terms():
+    # a pasted spreadsheet formula is no customer's word: "sum(a1" was a theme label's term
+    assert topic_tokens("=SUM(A1:A9) ยอดไม่ตรง") == ["a9", "ยอด"]
+
+
 def test_domain_stopwords_are_dropped():
     config = TokenizeConfig(domain_stopwords=["ร้าน", "shopee"])
     assert topic_tokens("ร้านอร่อย ซื้อใน Shopee", config=config) == ["อร่อย", "ซื้อ"]

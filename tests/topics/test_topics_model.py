@@ -128,7 +128,7 @@ def test_top_words_hold_no_pair_that_spans_two_chat_turns():
         assert not [p for p in pairs if p[0] in turn_end and p[1] in turn_start], words
 
 
-@pytest.mark.parametrize("term", ["hi", "hello", "สวัสดี"])
+@pytest.mark.parametrize("term", ["hi", "hello", "สวัสดี", "thx", "โอเค", "รับทราบ"])
 def test_greetings_are_not_label_terms(term):
     assert not is_label_term(term)
 

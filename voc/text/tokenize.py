@@ -169,6 +169,8 @@ class _TopicTermCache(dict):
             term: str | None = _CONTRACTION_TERMS[lower] or None
         elif lower in self.stop:
             term = None  # a stopword as written, before lemmatizing: the lookup table turns "does" into "doe"
+        elif _CODE_CHARS_RE.search(token):
+            term = None  # a formula or code fragment ("SUM(A1" of "=SUM(A1:A9)"), not a word a customer used
         else:
             term = _topic_term(token, self.lemmatize, self.keep_emoji)
         if term is None or len(term) < self.min_chars or term in self.stop:
@@ -182,6 +184,7 @@ class _TopicTermCache(dict):
         return list(filter(None, map(self.__getitem__, tokens)))
 
 
+_CODE_CHARS_RE = re.compile(r"[()\[\]{}=<>|\\;]")
 _CONTRACTION_TERMS = {"n't": "not", "n\u2019t": "not", "n\u2018t": "not", "wo": "", "ca": "", "sha": ""}
 """The tokenizer splits "won't" into "wo" + "n't": the negation reads as "not" (as "does not" does), the
 verb piece is dropped (as "will" and "can" are)."""

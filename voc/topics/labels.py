@@ -49,7 +49,12 @@ _SPOKEN_THAI = frozenset(
 
 
 # Greetings open a chat turn ("Hi, charged for ..."); the lemmatizer reads "hi" as "hello".
-_GREETINGS = frozenset(["hi", "hii", "hello", "hey", "dear", "greetings", "สวัสดี", "สวัสดีครับ", "สวัสดีค่ะ", "สวัสดีคะ"])
+_GREETINGS = frozenset([
+    "hi", "hii", "hello", "hey", "dear", "greetings", "สวัสดี", "สวัสดีครับ", "สวัสดีค่ะ", "สวัสดีคะ",
+    # chat courtesy and acknowledgement: it ends a turn ("รอ / thx"), it names nothing
+    "thx", "thanx", "tks", "tq", "ty", "pls", "plz", "noted", "okie", "okey", "โอเค", "โอเคค่ะ", "โอเคครับ",
+    "รับทราบ", "ขอบคุณค่ะ", "ขอบคุณครับ", "ขอบคุณคะ",
+])
 
 
 # Words that say how a customer feels or how much, not what about: a label made of them ("ปกติ",
