@@ -72,12 +72,21 @@ class SentimentModel(ABC):
     ) -> tuple[SentimentModel, dict[str, Any]]:
         """Fit on ``train`` (``valid`` chooses settings); return the model and a tuning log for its card."""
 
-    def predict(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> pd.DataFrame:
-        """The sentiment columns of ``voc.schema.SENTIMENT_COLUMNS`` (without record_id), one row a text."""
+    def predict(
+        self, texts: Sequence[str], languages: Sequence[str] | None = None, courtesy: bool = True
+    ) -> pd.DataFrame:
+        """The sentiment columns of ``voc.schema.SENTIMENT_COLUMNS`` (without record_id), one row a text.
+
+        ``courtesy``: leave a message's opening greeting and closing thanks out of its score
+        (``voc.sentiment.courtesy``): "โดนตัดเงินซ้ำ ขอบคุณค่ะ" is a complaint, not praise.
+        """
+        from voc.sentiment.courtesy import strip_courtesy_all
+
         texts = [t if isinstance(t, str) else "" for t in texts]
         if languages is not None and len(languages) != len(texts):
             raise ValueError(f"got {len(texts)} texts but {len(languages)} languages")
-        probs = self.predict_proba(texts, languages) if texts else np.zeros((0, len(CANONICAL_LABELS)))
+        scored = strip_courtesy_all(texts) if courtesy else texts
+        probs = self.predict_proba(scored, languages) if texts else np.zeros((0, len(CANONICAL_LABELS)))
         return probabilities_frame(probs, self.ref)
 
     def save(self, directory: Path, extra: dict[str, Any] | None = None) -> Path:

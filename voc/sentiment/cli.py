@@ -275,6 +275,10 @@ def evaluate_sentiment(
     json_out: Path | None = typer.Option(None, "--json", help="Also write all figures as JSON here."),
     config: Path | None = typer.Option(
         None, "--config", help="A pipeline or training config: its models_dir and tracking (MLflow) sections."),
+    courtesy: bool = typer.Option(
+        False, "--courtesy/--as-written",
+        help="Score as the pipeline does, greetings and thanks left out (--courtesy), or the texts as written, "
+        "as model cards report (the default)."),
 ) -> None:
     """Print micro-F1, macro-F1 and the confusion matrix of a model on labelled data."""
     from voc.sentiment.catalog import load_model
@@ -307,8 +311,9 @@ def evaluate_sentiment(
         _note_unread_sheets(data)
         tracking, models_dir = evaluation_settings(config)
         scorer = load_model(model, models_dir)
-        scores = evaluate_model(scorer, labelled)
-    typer.echo(f"model {scorer.ref} on {data} ({scores['n']} rows)")
+        scores = evaluate_model(scorer, labelled, courtesy=courtesy)
+    typer.echo(f"model {scorer.ref} on {data} ({scores['n']} rows"
+               f"{', greetings and thanks left out' if courtesy else ', as written'})")
     typer.echo(f"micro-F1 {scores['micro_f1']:.4f}")
     typer.echo(f"macro-F1 {scores['macro_f1']:.4f}")
     if "polarity_accuracy" in scores:

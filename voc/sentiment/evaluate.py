@@ -109,10 +109,14 @@ def _extras(gold: np.ndarray, probs: np.ndarray) -> dict[str, Any]:
     return extras
 
 
-def evaluate_model(model, data: LabelledData, batch_size: int = 4096) -> dict[str, Any]:
-    """Score ``model`` on ``data``."""
+def evaluate_model(model, data: LabelledData, batch_size: int = 4096, courtesy: bool = False) -> dict[str, Any]:
+    """Score ``model`` on ``data``: the model on texts as written (what its card reports), or with
+    ``courtesy`` as the pipeline scores them, greetings and thanks left out (``voc.sentiment.courtesy``)."""
+    from voc.sentiment.courtesy import strip_courtesy_all
+
+    texts = strip_courtesy_all(data.texts) if courtesy else data.texts
     parts = [
-        model.predict_proba(data.texts[i : i + batch_size], data.languages[i : i + batch_size])
+        model.predict_proba(texts[i : i + batch_size], data.languages[i : i + batch_size])
         for i in range(0, len(data), batch_size)
     ]
     probs = np.concatenate(parts) if parts else np.zeros((0, len(CANONICAL_LABELS)))
