@@ -7,8 +7,8 @@ delivery complaints turned positive with "ขอบคุณค่ะ" appended)
 (with who it is addressed to: "แอดมิน", "admin", "team") at its start, a thanks or sign-off at its end,
 and chat turns that are nothing else are left out. ``SentimentModel.predict`` (what the pipeline stores)
 scores messages this way; a model's card reports the model on texts as written. Only whole formulae
-go: "ขอบคุณที่ช่วยนะคะ" (thanks for helping) is praise and stays, and a message that is nothing but courtesy ("ขอบคุณค่ะ", "thanks!")
-is scored as written.
+go: "ขอบคุณที่ช่วยนะคะ" (thanks for helping) is praise and stays, and a message that is nothing but
+courtesy ("ขอบคุณค่ะ", "thanks!") is scored as written.
 """
 
 from __future__ import annotations
