@@ -81,3 +81,14 @@ def test_the_usual_level_a_pm_reads_leaves_out_weeks_before_the_first_data():
     tables = {"theme_week": table, "summary": pd.DataFrame([{"records": 200, "prev_records": 60}])}
     said = [s for s in what_changed(tables, Locale("en")) if s.kind == "emerging" and s.theme_id == "G0001"]
     assert len(said) == 1 and "usually about 6" in said[0].text and said[0].evidence["baseline_weeks"] == 2
+
+
+def test_the_first_week_with_data_calls_no_theme_new():
+    records = _records()
+    first = records[records["iso_week"] == WEEK]
+    table = theme_week_table(WEEK, first, _registry().assign(first_seen_week=WEEK), InsightsConfig())
+    assert len(table) and not table["is_new"].any()  # with nothing before, "new" would flag every theme
+    later = records[records["iso_week"].isin([shift_week(WEEK, -1), WEEK])]
+    reg = _registry().assign(first_seen_week=WEEK)
+    only_now = later[~((later["iso_week"] != WEEK) & later["topic_id"].isin(["T0001", "T0002"]))]
+    assert set(theme_week_table(WEEK, only_now, reg, InsightsConfig()).query("is_new")["theme_id"]) == {"G0001"}

@@ -52,7 +52,8 @@ EN: dict[str, str] = {
     "partial": "Partial week: these sources failed to load, and their messages are missing from every figure:",
     "empty": "No customer messages this week: there is nothing to report.",
     "low": "Little data this week ({n} messages): changes and shares are unreliable.",
-    "no_history": "Not enough earlier weeks to test for rises; only new themes are listed.",
+    "no_history": ("No earlier week with data to compare with: no theme is tested for a rise, and in the first week "
+                   "with data none is called new."),
     "no_rows": "No data.", "positive": "positive", "neutral": "neutral", "negative": "negative",
     "other": "other",
     # evidence names
@@ -165,7 +166,7 @@ TH: dict[str, str] = {
     "partial": "ข้อมูลไม่ครบ: แหล่งข้อมูลต่อไปนี้โหลดไม่สำเร็จ ตัวเลขทั้งหมดจึงไม่รวมข้อความจากแหล่งนี้:",
     "empty": "สัปดาห์นี้ไม่มีข้อความจากลูกค้า จึงไม่มีข้อมูลให้รายงาน",
     "low": "สัปดาห์นี้มีข้อมูลน้อย ({n} ข้อความ) ตัวเลขการเปลี่ยนแปลงและสัดส่วนอาจคลาดเคลื่อน",
-    "no_history": "ยังมีข้อมูลสัปดาห์ก่อนหน้าไม่พอสำหรับทดสอบการเพิ่มขึ้น จึงแสดงเฉพาะธีมใหม่",
+    "no_history": "ยังไม่มีข้อมูลสัปดาห์ก่อนหน้าให้เทียบ จึงยังไม่ทดสอบการเพิ่มขึ้น และสัปดาห์แรกที่มีข้อมูลจะไม่นับธีมใดเป็นธีมใหม่",
     "no_rows": "ไม่มีข้อมูล", "positive": "เชิงบวก", "neutral": "เป็นกลาง", "negative": "เชิงลบ",
     "other": "อื่น ๆ",
     "title": "รายงานเสียงของลูกค้ารายสัปดาห์",

@@ -50,7 +50,10 @@ def theme_week_table(week: str, records: pd.DataFrame, topics: pd.DataFrame, con
     counts = _counts(counted)
     week_totals = counted.groupby("iso_week").size().to_dict()
     cur = counted[counted["iso_week"] == week]
-    new = {t for t in counts.loc[counts["iso_week"] == week, "topic_id"] if hierarchy.is_new(t, week, counts)}
+    # the first week with data has nothing to be new against: every theme would be flagged
+    has_history = any(w != week and n > 0 for w, n in week_totals.items())
+    new = {t for t in counts.loc[counts["iso_week"] == week, "topic_id"]
+           if has_history and hierarchy.is_new(t, week, counts)}
     emerging = detect_emerging(week, counts, week_totals, new, config).set_index("topic_id")
     base_weeks = baseline_weeks_with_data(week, week_totals, config)
     prev = shift_week(week, -1)

@@ -48,6 +48,8 @@ class WeekData:
         self.window_records = df
         self.counted = df[~(present(df["duplicate_of"]) | present(df["near_dup_of"]))]
         self.week_totals = self.counted.groupby("iso_week").size().to_dict()
+        self.has_history = any(w != week and n > 0 for w, n in self.week_totals.items())
+        """Whether an earlier week of the window holds data: without, no topic is called new."""
         self.cur = self.counted[self.counted["iso_week"] == week]
         self.counts = topic_counts(self.counted)
         self._labels = self._record_labels()
@@ -77,8 +79,8 @@ class WeekData:
         of the earlier weeks of the window, as this week's fit assigns them (``topic_window``). A topic the
         fit created this week for an issue that already had messages last week is not new: it is tested
         for a rise like any other."""
-        if tid == OUTLIER_TOPIC_ID:
-            return False
+        if tid == OUTLIER_TOPIC_ID or not self.has_history:
+            return False  # the first week with data: everything would be "new", which says nothing
         first = self.registry.get(tid, {}).get("first_seen_week")
         if first and first != self.week:
             return False
