@@ -27,6 +27,28 @@ def test_greetings_and_thanks_around_a_message_are_left_out(text, left):
     assert strip_courtesy(text) == left
 
 
+@pytest.mark.parametrize("text, left", [
+    ("ส่งช้ามาก ขอบคุณค่ะ ^^", "ส่งช้ามาก"),
+    ("refund never came thanks :)", "refund never came"),
+    ("ของไม่มา ขอบคุณค่ะ 💕", "ของไม่มา"),
+    ("ของไม่มา ขอบคุณครับ 🙏🏾", "ของไม่มา"),
+    ("ของไม่มา ขอบคุณมากเลยค่ะ", "ของไม่มา"),
+    ("ของไม่มา ขอบคุณคร้าบ", "ของไม่มา"),
+    ("เรียนทีมงาน ของไม่มาค่ะ", "ของไม่มาค่ะ"),
+    ("ดีครับ ของไม่มาครับ", "ของไม่มาครับ"),
+    # what follows the thanks that is the customer's own feeling stays
+    ("ของไม่มา ขอบคุณค่ะ 😡", "ของไม่มา 😡"),
+    ("ของไม่มา ขอบคุณค่ะ 555", "ของไม่มา 555"),
+])
+def test_thanks_followed_by_emoticons_and_other_greetings_are_left_out(text, left):
+    assert strip_courtesy(text) == left
+
+
+@pytest.mark.parametrize("text", ["ดีมากค่ะ ชอบ", "เรียนภาษาไทยยากมาก", "ดีค่ะ"])
+def test_words_that_only_look_like_greetings_stay(text):
+    assert strip_courtesy(text) == text
+
+
 @pytest.mark.parametrize("text", [
     "ขอบคุณค่ะ", "thanks!", "ขอบคุณที่ช่วยนะคะ", "Thanks for the quick fix", "คือเบียร์ยูมันไม่อร่อยไง -3-",
     "แอดมินคะ ขอสอบถามหน่อย", "ขอบคุณมากๆครับ 🙏🏻",
