@@ -29,6 +29,12 @@ class MissingColumnsError(SourceError):
         self.missing = missing
 
 
+class SheetError(SourceError):
+    """A workbook lacks the sheet a source names (or its default sheet is empty while another holds the data).
+
+    It fails the source, not only the file: the setting is the source's, so every file would miss it."""
+
+
 class StoreError(VocError, RuntimeError):
     """The store cannot be opened or used (not a database, in use by another run, undeclared table)."""
 
@@ -49,5 +55,5 @@ class ServerError(VocError, RuntimeError):
     """The local Prefect server that voc starts could not start or answer."""
 
 
-__all__ = ["ConfigError", "DataError", "ModelError", "ServerError", "SourceError", "StoreError", "VocError",
-           "WeekError"]
+__all__ = ["ConfigError", "DataError", "ModelError", "ServerError", "SheetError", "SourceError", "StoreError",
+           "VocError", "WeekError"]

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from voc.config import load_config
+from voc.errors import ConfigError
 from voc.ingest.files import SourceError
 from voc.ingest.run import ingest_file, ingest_source
 from voc.pipeline import ingest_all
@@ -269,12 +270,85 @@ def test_a_workbook_with_its_data_on_another_sheet_says_which_sheet_to_set(tmp_p
 
     (tmp_path / "p.yaml").write_text(src.format(" sheet: Dta,"), encoding="utf-8")
     config = load_config(tmp_path / "p.yaml")
-    with open_store("duckdb", config.store_path) as st:
-        rec = ingest_source(config.sources[0], config, st, "r2")
-        q = st.read_table("quarantine")
-    assert rec.quarantined == 1 and q["reason"].iloc[-1].endswith("no sheet 'Dta'; the workbook has: 'Cover', 'Data'")
+    with open_store("duckdb", config.store_path) as st:  # a wrong `sheet:` fails the source, not one quiet file
+        with pytest.raises(SourceError, match="no sheet 'Dta'; the workbook has: 'Cover', 'Data'"):
+            ingest_source(config.sources[0], config, st, "r2")
+        assert st.read_table("quarantine").empty
 
     (tmp_path / "p.yaml").write_text(src.format(" sheet: Data,"), encoding="utf-8")
     config = load_config(tmp_path / "p.yaml")
     with open_store("duckdb", config.store_path) as st:
         assert ingest_source(config.sources[0], config, st, "r3").accepted == 2
+
+
+def _workbook(path, sheets, hidden=()):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+        if title in hidden:
+            ws.sheet_state = "hidden"
+    wb.save(path)
+
+
+_ROWS = [["comment", "date"], ["ส่งช้ามาก", "2026-11-17"], ["great service", "2026-11-18"]]
+_SRC = "sources:\n  - {{name: crm, path: {path}, channel: email,{sheet} columns: {{text: comment, created_at: date}}}}\n"
+
+
+def _ingest(tmp_path, path="crm.xlsx", sheet=""):
+    (tmp_path / "p.yaml").write_text(_SRC.format(path=path, sheet=sheet), encoding="utf-8")
+    config = load_config(tmp_path / "p.yaml")
+    with open_store("duckdb", config.store_path) as st:
+        return ingest_source(config.sources[0], config, st, "r1")
+
+
+@pytest.mark.parametrize("name, setting", [
+    ("2026", 'sheet: "2026"'), ("No", 'sheet: "No"'), ("Data #1", 'sheet: "Data #1"'), ("Data ", 'sheet: "Data "'),
+    ("ข้อมูล", "sheet: ข้อมูล"),
+])
+def test_the_sheet_to_set_is_written_so_that_yaml_reads_it_back_as_that_name(tmp_path, name, setting):
+    _workbook(tmp_path / "crm.xlsx", {"Cover": [["About"], ["CRM export"]], name: _ROWS})
+    with pytest.raises(SourceError) as err:
+        _ingest(tmp_path)
+    assert f"set `{setting}` on the source" in str(err.value)
+    rec = _ingest(tmp_path, sheet=" " + setting + ",")  # the hint, pasted as is, reads the data
+    assert rec.accepted == 2
+
+
+def test_a_numbered_sheet_name_given_unquoted_says_to_quote_it(tmp_path):
+    _workbook(tmp_path / "crm.xlsx", {"Cover": [["About"]], "2026": _ROWS})
+    with pytest.raises(SourceError, match='no sheet at position 2026.*write `sheet: "2026"`'):
+        _ingest(tmp_path, sheet=" sheet: 2026,")
+
+
+@pytest.mark.parametrize("setting, says", [
+    ("sheet: -1", "not a position"), ("sheet: true", "yes/no"), ("sheet: No", "yes/no"), ("sheet: 1.5", "neither"),
+])
+def test_a_sheet_setting_that_yaml_reads_as_no_name_is_a_config_error(tmp_path, setting, says):
+    (tmp_path / "p.yaml").write_text(_SRC.format(path="crm.xlsx", sheet=f" {setting},"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=says):
+        load_config(tmp_path / "p.yaml")
+
+
+def test_hidden_sheets_are_skipped_and_an_empty_first_sheet_names_the_one_with_rows(tmp_path):
+    _workbook(tmp_path / "crm.xlsx", {"lookup": [["code"], ["x1"]], "Data": _ROWS}, hidden={"lookup"})
+    assert _ingest(tmp_path).accepted == 2  # a spreadsheet opens on Data: so does voc
+
+    _workbook(tmp_path / "crm.xlsx", {"Sheet1": [], "Data": _ROWS})
+    with pytest.raises(SourceError, match="first sheet 'Sheet1' holds no rows, while sheet 'Data' does: "
+                                          "set `sheet: Data`"):
+        _ingest(tmp_path)
+    assert _ingest(tmp_path, sheet=" sheet: Data,").accepted == 2
+    assert _ingest(tmp_path, sheet=" sheet: 0,").accepted == 0  # asked for the empty sheet: nothing, no error
+
+
+def test_a_later_workbook_without_the_sheet_is_quarantined_while_the_first_ones_load(tmp_path):
+    (tmp_path / "in").mkdir()
+    _workbook(tmp_path / "in" / "a.xlsx", {"Data": _ROWS})
+    _workbook(tmp_path / "in" / "b.xlsx", {"Other": _ROWS})
+    rec = _ingest(tmp_path, path="in/*.xlsx", sheet=" sheet: Data,")
+    assert rec.accepted == 2 and rec.quarantined == 1

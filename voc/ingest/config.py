@@ -92,8 +92,21 @@ class FileSource(_SourceBase):
     allow_outside: bool = False  # read a path outside the config file's folder (refused otherwise)
     format: Literal["csv", "tsv", "jsonl", "json", "parquet", "xlsx"] | None = None
     encoding: str = "auto"
-    sheet: str | int | None = None
+    sheet: str | int | None = None  # XLSX: a sheet's name, or its position (0 for the first); default the first shown
     columns: ColumnMap
+
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _sheet_name_or_position(cls, v: object) -> object:
+        if isinstance(v, bool):  # YAML reads `sheet: yes`/`true`/`No` as a boolean
+            raise ValueError(f"sheet: {str(v).lower()} is read as a yes/no; for a sheet of that name, quote it "
+                             "(sheet: \"No\"), or give a position (0 for the first sheet)")
+        if isinstance(v, int) and v < 0:
+            raise ValueError(f"sheet: {v} is not a position (0 is the first sheet); for a sheet of that name, "
+                             f"quote it (sheet: \"{v}\")")
+        if isinstance(v, float):
+            raise ValueError(f"sheet: {v} is neither a name nor a position; quote a name (sheet: \"{v}\")")
+        return v
 
 
 class SqlSource(_SourceBase):

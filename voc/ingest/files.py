@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from voc.errors import SourceError  # re-exported: `from voc.ingest.files import SourceError` keeps working
+from voc.errors import SheetError, SourceError  # re-exported: `from voc.ingest.files import SourceError` keeps working
 from voc.ingest.encoding import CONTROL_RE, open_text_file, read_text_file
 
 csv.field_size_limit(64 * 1024 * 1024)
@@ -197,31 +197,67 @@ def iter_file(path: Path, fmt: str | None = None, encoding: str = "auto", sheet=
         yield chunk
 
 
+@dataclass
+class _SheetInfo:
+    title: str
+    visible: bool
+    header: set[str]
+    has_rows: bool  # a row below the header
+
+
+def _workbook_sheets(path: Path) -> list[_SheetInfo]:
+    """Each sheet of a workbook: its name, whether it is shown, its header cells, whether it has data rows."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        out = []
+        for ws in wb.worksheets:
+            rows = list(ws.iter_rows(max_row=2, values_only=True))
+            header = {str(c).strip() for c in (rows[0] if rows else ()) if c is not None}
+            has_rows = len(rows) > 1 and any(c is not None and str(c).strip() for c in rows[1])
+            out.append(_SheetInfo(ws.title, ws.sheet_state == "visible", header, has_rows))
+        return out
+    finally:
+        wb.close()
+
+
+def sheet_setting(name: str, position: int) -> str:
+    """The ``sheet:`` line to put on a source for one sheet, quoted so that YAML reads it back as that name
+    ("2026", "No", "Data #1", a trailing space); a name too long or odd to print whole is given by position."""
+    import yaml
+
+    if len(name) > 40 or CONTROL_RE.search(name):
+        return f"sheet: {position}"
+    try:
+        plain = yaml.safe_load(f"sheet: {name}") == {"sheet": name}
+    except yaml.YAMLError:
+        plain = False
+    return f"sheet: {name}" if plain else "sheet: " + json.dumps(name, ensure_ascii=False)
+
+
 def sheet_hint(path: Path, sheet: str | int | None, wanted: list[str]) -> str:
     """For a workbook whose read sheet lacks ``wanted`` columns: which sheet was read, the workbook's
     sheets, and the one that has the columns, to set as ``sheet:``. Empty when there is nothing to add."""
     try:
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
+        sheets = _workbook_sheets(path)
     except Exception:  # noqa: BLE001 - a hint only: the error it adds to stands without it
         return ""
-    try:
-        sheets = []
-        for ws in wb.worksheets:
-            header = next(ws.iter_rows(max_row=1, values_only=True), ())
-            sheets.append((ws.title, {str(c).strip() for c in header if c is not None}))
-    finally:
-        wb.close()
     if len(sheets) < 2:
         return ""
-    names = [t for t, _ in sheets]
-    read = sheet if isinstance(sheet, str) else names[sheet or 0] if (sheet or 0) < len(names) else None
-    fits = [t for t, cols in sheets if set(wanted) <= cols and t != read]
+    names = [s.title for s in sheets]
+    if isinstance(sheet, str):
+        read: str | None = sheet
+    elif isinstance(sheet, int):
+        read = names[sheet] if sheet < len(names) else None
+    else:
+        read = _default_sheet(sheets)[1]
+    fits = [(i, s.title) for i, s in enumerate(sheets) if set(wanted) <= s.header and s.title != read]
     out = (f"it read sheet {safe_name(read)!r}, " if read else "") + (
         f"the workbook has {len(names)} sheets: {', '.join(repr(safe_name(t)) for t in names[:10])}")
     if fits:
-        out += f"; sheet {safe_name(fits[0])!r} has the columns: set `sheet: {safe_name(fits[0])}` on the source"
+        i, title = fits[0]
+        out += f"; sheet {safe_name(title)!r} has the columns: set `{sheet_setting(title, i)}` on the source"
     else:
         out += "; set `sheet:` on the source to the one with the data (a name, or 0 for the first)"
     return out
@@ -232,25 +268,59 @@ def safe_name(name: str) -> str:
     return CONTROL_RE.sub(" ", str(name))[:40]
 
 
-def _read_sheet(path: Path, sheet: str | int | None) -> pd.DataFrame:
-    """One sheet of a workbook; a sheet it lacks is an error that names the sheets it has."""
-    import openpyxl
+def _default_sheet(sheets: list[_SheetInfo]) -> tuple[int, str]:
+    """The sheet read when a source names none: the first one a spreadsheet shows (hidden ones are skipped)."""
+    for i, s in enumerate(sheets):
+        if s.visible:
+            return i, s.title
+    return 0, sheets[0].title
 
+
+def _read_sheet(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """One sheet of a workbook. Raises SheetError for a sheet it lacks (naming the sheets it has), and
+    when the default sheet is empty while another sheet holds rows (naming that one to set)."""
     try:
-        return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
-    except (ValueError, IndexError) as e:
-        if isinstance(sheet, str | int):
-            try:
-                wb = openpyxl.load_workbook(path, read_only=True)
-                names = list(wb.sheetnames)
-                wb.close()
-            except Exception:  # noqa: BLE001
-                raise e from None
-            if (isinstance(sheet, str) and sheet not in names) or (isinstance(sheet, int) and sheet >= len(names)):
-                raise SourceError(
-                    f"{shown(path)}: no sheet {sheet!r}; the workbook has: "
-                    f"{', '.join(repr(safe_name(n)) for n in names[:10])}") from None
-        raise
+        sheets = _workbook_sheets(path)
+    except Exception as e:  # noqa: BLE001 - not a workbook openpyxl reads: pandas says why below
+        sheets = []
+        error: Exception | None = e
+    else:
+        error = None
+    if not sheets:
+        if error is not None:
+            raise SourceError(f"{shown(path)}: cannot read: {type(error).__name__}: {str(error)[:200]}") from None
+        return pd.DataFrame()
+    names = [s.title for s in sheets]
+    listed = ", ".join(repr(safe_name(n)) for n in names[:10]) + (" ..." if len(names) > 10 else "")
+    if sheet is None:
+        position, _ = _default_sheet(sheets)
+        chosen = sheets[position]
+        if not chosen.has_rows:
+            full = [(i, s) for i, s in enumerate(sheets) if s.has_rows and s.visible and i != position]
+            if full:
+                i, s = full[0]
+                raise SheetError(
+                    f"{shown(path)}: its first sheet {safe_name(chosen.title)!r} holds no rows, while sheet "
+                    f"{safe_name(s.title)!r} does: set `{sheet_setting(s.title, i)}` on the source "
+                    f"(the workbook has: {listed})")
+        target: str | int = position
+    elif isinstance(sheet, str):
+        if sheet not in names:
+            near = [n for n in names if n.strip().casefold() == sheet.strip().casefold()]
+            hint = (f"; did you mean {safe_name(near[0])!r}? set `{sheet_setting(near[0], names.index(near[0]))}`"
+                    if near else "")
+            raise SheetError(f"{shown(path)}: no sheet {safe_name(sheet)!r}; the workbook has: {listed}{hint}")
+        target = sheet
+    else:
+        if sheet >= len(names):
+            hint = ""
+            if str(sheet) in names:
+                hint = (f"; a number is read as a position (0 for the first sheet): for the sheet named "
+                        f"{str(sheet)!r} write `sheet: \"{sheet}\"`")
+            raise SheetError(f"{shown(path)}: no sheet at position {sheet} (0 is the first); the workbook has "
+                             f"{len(names)}: {listed}{hint}")
+        target = sheet
+    return pd.read_excel(path, sheet_name=target, dtype=object)
 
 
 def read_file(path: Path, fmt: str | None = None, encoding: str = "auto", sheet=None) -> RawRows:

@@ -22,6 +22,7 @@ from voc.ingest.encoding import EncodingError
 from voc.ingest.files import (
     CHUNK_ROWS,
     RawRows,
+    SheetError,
     SourceError,
     detect_format,
     expand_paths,
@@ -98,6 +99,7 @@ def iter_source(src, config: PipelineConfig, chunk_rows: int = CHUNK_ROWS) -> It
             yield SourcePart(raw, f"sql:{src.name}", k == 0)
         return
     base = Path(config.base_dir)
+    read_one = False  # a file of the source has been read: a later one's missing sheet quarantines that file only
     for path in expand_paths(config.resolve(src.path)):
         where = shown(path)
         if not src.allow_outside and links_outside(path, base):
@@ -112,7 +114,12 @@ def iter_source(src, config: PipelineConfig, chunk_rows: int = CHUNK_ROWS) -> It
                 parts = iter_file(path, src.format, src.encoding, src.sheet, chunk_rows)
             workbook = not isinstance(src, TranscriptSource) and detect_format(path, src.format) == "xlsx"
             for k, raw in enumerate(parts):
+                read_one = True
                 yield SourcePart(raw, where, k == 0, path if workbook else None, src.sheet if workbook else None)
+        except SheetError as e:
+            if not read_one:  # the source's `sheet:` setting is wrong: every file would miss it
+                raise
+            yield SourcePart(RawRows(rejects=[(where, f"unreadable file: {e}", "")], files=[where]), where, True)
         except (SourceError, OSError, ValueError, RecursionError) as e:  # EncodingError is a ValueError
             # one unreadable file (binary, undecodable, corrupt) is quarantined whole; the rest go on
             if isinstance(e, PermissionError):
