@@ -32,10 +32,45 @@ MAX_DEPTH = 64
 """Nesting deeper than this is redacted as its JSON text (walking it would exhaust the stack)."""
 
 
+def number_pii(value: Any, redact_text=None) -> str | None:
+    """The placeholder for a number that is personal data, else None.
+
+    A spreadsheet or a JSON export stores a phone as a number and drops its leading zero (0812345678
+    becomes 812345678); a Thai ID or a card number can be a number too. Such a number is read as its
+    digits, and, for 8-9 digits, also with the zero put back.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float):
+        if not (value == value and abs(value) < 1e20 and float(value).is_integer()):
+            return None
+        value = int(value)
+    digits = str(abs(value))
+    if len(digits) < 8:
+        return None
+    if len(digits) == 8 and _looks_like_yyyymmdd(digits):
+        return None  # 20261117: a date an export wrote as a number, not a Bangkok line 02-026-1117
+    redact_text = redact_text or _redact_plain
+    for candidate in (digits, "0" + digits) if len(digits) <= 9 else (digits,):
+        out = redact_text(candidate)
+        if out != candidate:
+            return out
+    return None
+
+
+def _looks_like_yyyymmdd(digits: str) -> bool:
+    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
+    return 1900 <= year <= 2700 and 1 <= month <= 12 and 1 <= day <= 31  # 2700: Buddhist-era years too
+
+
 def redact_pii(value: Any, _depth: int = 0) -> Any:
-    """``value`` with personal data replaced in every string it holds; other values as they are."""
+    """``value`` with personal data replaced in every string it holds, and a number that is personal data
+    (a phone stored as a number) replaced by its placeholder; other values as they are."""
     if isinstance(value, str):
         return _redact_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        found = number_pii(value)
+        return value if found is None else found
     if isinstance(value, (dict, list, tuple)) and _depth >= MAX_DEPTH:
         try:
             text = json.dumps(value, ensure_ascii=False, default=str)

@@ -79,15 +79,21 @@ _NUMBER_WORDS = {
     "nine": 9, "ten": 10, "ศูนย์": 0, "หนึ่ง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7,
     "แปด": 8, "เก้า": 9, "สิบ": 10,
 }
-_UNIT = r"(?:ดาว|stars?|คะแนน|คะเเนน|points?|pts?|แต้ม)"
+_FILLED_STARS, _EMPTY_STARS = "★⭐🌟", "☆"
+_UNIT = rf"(?:ดาว|stars?|คะแนน|คะเเนน|points?|pts?|แต้ม|[{_FILLED_STARS}])"
+_OUT_OF = r"(?:จาก|out\s+of|of|เต็ม)"
 _RATING_RE = re.compile(
-    rf"^(?:(?:rating|score|stars?|คะแนน|คะเเนน|ให้)\s*[:=]?\s*)?"
-    rf"(?P<n>\d+(?:[.,]\d+)?|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
-    rf"\s*(?:/\s*(?P<of>\d+(?:\.\d+)?)|(?:จาก|out\s+of|เต็ม)\s*(?P<of2>\d+(?:\.\d+)?))?"
-    rf"\s*{_UNIT}?\s*(?:(?:จาก|out\s+of|เต็ม)\s*(?P<of3>\d+(?:\.\d+)?)\s*{_UNIT}?)?$",
+    rf"^(?:(?:rating|score|stars?|คะแนน|คะเเนน|ให้|ดาว|[{_FILLED_STARS}])\s*[:=]?\s*)?"
+    rf"(?P<sign>[-−])?(?P<n>\d+(?:[.,]\d+)?|{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})"
+    rf"\s*(?:/\s*(?P<of>\d+(?:\.\d+)?)|{_OUT_OF}\s*(?P<of2>\d+(?:\.\d+)?))?"
+    rf"\s*{_UNIT}?\s*(?:{_OUT_OF}\s*(?P<of3>\d+(?:\.\d+)?)\s*{_UNIT}?)?$",
     re.IGNORECASE,
 )
-_FILLED_STARS, _EMPTY_STARS = "★⭐🌟", "☆"
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\ufe0f]")
+_TRAILING_RE = re.compile(r"(?:[\s!.~,;:。]|ค่ะ|คะ|ครับ|คับ|จ้า|จ้ะ|นะ|น้า)+$")
+_BLANK_WORDS = frozenset({"n/a", "na", "n.a.", "-", "--", "—", "–", "null", "none", "nan", "nil", "ไม่มี",
+                          "ไม่ระบุ", "ไม่ได้ให้คะแนน", "#n/a"})
+"""What people and exports write in a cell to mean "no rating given": counted as blank, not unreadable."""
 
 
 def read_rating(value: object) -> tuple[float | None, float | None]:
@@ -95,17 +101,22 @@ def read_rating(value: object) -> tuple[float | None, float | None]:
 
     Reads numbers, number text with Thai or full-width digits, and the ways people type a rating:
     ``"4 ดาว"``, ``"1 star"``, ``"4/5"``, ``"8 out of 10"``, ``"คะแนน 4"``, ``"ห้าดาว"``, ``"4,5"``,
-    ``"★★★★☆"``. ``(None, None)`` for an empty cell or one with no readable rating (``"ดีมาก"``, ``"4-5"``);
-    tell the two apart with :func:`is_blank_rating`.
+    ``"★★★★☆"``, ``"5 stars!!"``, ``"⭐ 5"``, ``"4 of 5"``, ``"-2"`` (a sign is kept, so the value can be
+    found outside its scale). ``(None, None)`` for an empty cell, one that says none was given (``"N/A"``,
+    ``"-"``, ``"null"``), or one with no readable rating (``"ดีมาก"``, ``"4-5"``); tell them apart with
+    :func:`is_blank_rating`.
     """
     if value is None or isinstance(value, bool):
         return None, None
     if isinstance(value, int | float | np.integer | np.floating):
         v = float(value)
         return (v, None) if math.isfinite(v) else (None, None)
-    text = unicodedata.normalize("NFKC", str(value)).translate(_THAI_DIGITS).strip().lower()
-    if not text:
+    text = unicodedata.normalize("NFKC", str(value)).translate(_THAI_DIGITS)
+    text = _INVISIBLE_RE.sub("", text).strip().lower()
+    if not text or text in _BLANK_WORDS:
         return None, None
+    if not text.endswith(("...", "…")):  # "5 stars!!", "4.", "5 ดาวค่ะ"; "4..." stays unsure
+        text = _TRAILING_RE.sub("", text) or text
     if set(text) <= set(_FILLED_STARS + _EMPTY_STARS + " \ufe0f"):
         filled = sum(text.count(c) for c in _FILLED_STARS)
         empty = text.count(_EMPTY_STARS)
@@ -117,6 +128,8 @@ def read_rating(value: object) -> tuple[float | None, float | None]:
     if "," in n and len(n.split(",")[1]) > 2:
         return None, None  # "1,000": a thousands separator or a list, not a decimal comma
     v = float(_NUMBER_WORDS[n]) if n in _NUMBER_WORDS else float(n.replace(",", "."))
+    if m.group("sign"):
+        v = -v  # "-2" is read as written: on a 1-5 scale it is then quarantined, not kept as unreadable
     of = m.group("of") or m.group("of2") or m.group("of3")
     return v, (float(of) if of else None)
 
@@ -130,7 +143,10 @@ def is_blank_rating(value: object) -> bool:
         return True
     if isinstance(value, float):
         return math.isnan(value)
-    return isinstance(value, str) and not value.strip()
+    if not isinstance(value, str):
+        return False
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", value)).strip().lower()
+    return not text or text in _BLANK_WORDS
 
 
 def rating_problem(value: object, scale: str) -> str | None:
@@ -147,11 +163,20 @@ def rating_problem(value: object, scale: str) -> str | None:
     if bounds is None:
         return None
     lo, hi = bounds
+    shown = _shown_rating(v)
     if of is not None and of != hi:
-        return f"rating {v:g}/{of:g} is written on another scale than {scale} ({lo:g}-{hi:g})"
+        return f"rating {shown}/{_shown_rating(of)} is written on another scale than {scale} ({lo:g}-{hi:g})"
     if v < lo or v > hi:
-        return f"rating {v:g} outside its scale {scale} ({lo:g}-{hi:g})"
+        return f"rating {shown} outside its scale {scale} ({lo:g}-{hi:g})"
     return None
+
+
+def _shown_rating(v: float) -> str:
+    """A rating for a quarantine reason. A long number is not printed: a rating cell that holds one is
+    most likely a phone, an ID or an order number in the wrong column (personal data, not a score)."""
+    if abs(v) >= 10_000:
+        return f"(a number of {len(str(int(abs(v))))} digits, not shown)"
+    return f"{v:g}"
 
 
 def nps(values: Iterable[float]) -> dict:

@@ -222,6 +222,39 @@ def test_ratings_written_as_people_type_them_are_read(written, value):
     assert read_rating(written)[0] == value and rating_problem(written, "stars_1_5") is None
 
 
+@pytest.mark.parametrize("written, value", [
+    ("5 stars!!", 5.0), ("5 ⭐", 5.0), ("⭐ 5", 5.0), ("4 ★", 4.0), ("★4", 4.0), ("4 of 5", 4.0), ("5 ดาวค่ะ", 5.0),
+    ("ดาว 4", 4.0), ("4.", 4.0), ("4\u200b", 4.0), ("\ufeff3", 3.0), ("3 out of 5 stars", 3.0),
+])
+def test_more_ways_of_typing_a_rating_are_read(written, value):
+    from voc.ratings import rating_problem, read_rating
+
+    assert read_rating(written)[0] == value and rating_problem(written, "stars_1_5") is None
+
+
+@pytest.mark.parametrize("written", ["-2", "−1", "-0.5"])
+def test_a_signed_rating_is_read_with_its_sign_and_so_found_outside_the_scale(written):
+    from voc.ratings import rating_problem, read_rating
+
+    assert read_rating(written)[0] < 0
+    assert "outside its scale stars_1_5" in rating_problem(written, "stars_1_5")
+    assert "outside its scale nps_0_10" in rating_problem(written, "nps_0_10")
+
+
+@pytest.mark.parametrize("written", ["N/A", "n/a", "-", "—", "null", "NULL", "None", "ไม่มี", " - ", "#N/A"])
+def test_a_cell_that_says_no_rating_was_given_counts_as_blank_not_unreadable(written):
+    from voc.ratings import is_blank_rating, read_rating
+
+    assert read_rating(written) == (None, None) and is_blank_rating(written)
+
+
+@pytest.mark.parametrize("written", ["4-5", "ดีมาก", "4...", "of 5", "!!"])
+def test_text_that_is_no_rating_stays_unreadable(written):
+    from voc.ratings import is_blank_rating, read_rating
+
+    assert read_rating(written) == (None, None) and not is_blank_rating(written)
+
+
 def test_written_ratings_are_read_and_unreadable_ones_are_counted_and_warned(tmp_path):
     from voc import pipeline
     from voc.insights.tables import build_weekly_tables
@@ -352,3 +385,40 @@ def test_a_later_workbook_without_the_sheet_is_quarantined_while_the_first_ones_
     _workbook(tmp_path / "in" / "b.xlsx", {"Other": _ROWS})
     rec = _ingest(tmp_path, path="in/*.xlsx", sheet=" sheet: Data,")
     assert rec.accepted == 2 and rec.quarantined == 1
+
+
+def test_a_phone_a_spreadsheet_stored_as_a_number_never_reaches_the_quarantine(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["comment", "date", "stars", "tel", "nid"])
+    ws.append(["ส่งช้ามาก", "2026-11-17", 812345678, 812345678, 1103702071838])  # phone in the rating column
+    ws.append(["great service", "2026-11-18", 5, 898765432, None])
+    ws.append(["แย่", "2026-11-18", -2, None, None])
+    wb.save(tmp_path / "crm.xlsx")
+    (tmp_path / "p.yaml").write_text(
+        "sources:\n  - {name: crm, path: crm.xlsx, channel: email, rating_scale: stars_1_5,\n"
+        "     columns: {text: comment, created_at: date, rating: stars}}\n", encoding="utf-8")
+    config = load_config(tmp_path / "p.yaml")
+    with open_store("duckdb", config.store_path) as st:
+        rec = ingest_source(config.sources[0], config, st, "r1")
+        q = st.read_table("quarantine")
+    assert rec.quarantined == 2 and rec.accepted == 1
+    reasons = " ".join(q["reason"])
+    assert "outside its scale stars_1_5" in reasons and "rating -2 outside" in reasons
+    assert "812345678" not in reasons and "8.12346e+08" not in reasons and "9 digits, not shown" in reasons
+    for raw in q["raw"]:
+        assert isinstance(json.loads(raw), dict)  # still JSON: no half-written `"stars": <PHONE>`
+        assert "812345678" not in raw and "1103702071838" not in raw
+    phone_row = json.loads(q.loc[q["reason"].str.contains("digits"), "raw"].iloc[0])
+    assert phone_row["stars"] == "<PHONE>" and phone_row["tel"] == "<PHONE>" and phone_row["nid"] == "<THAI_ID>"
+    assert phone_row["comment"] == "ส่งช้ามาก"
+
+
+def test_a_number_that_is_personal_data_is_replaced_wherever_a_value_is_guarded():
+    from voc.privacy import number_pii, redact_pii
+
+    assert redact_pii({"phone": 812345678, "n": 42, "epoch": 1763337600, "ok": True}) == {
+        "phone": "<PHONE>", "n": 42, "epoch": 1763337600, "ok": True}
+    assert number_pii(1103702071838) == "<THAI_ID>" and number_pii(3.5) is None and number_pii(20261117) is None

@@ -198,6 +198,40 @@ def row_problem(row: dict, columns: list[str], text_column: str) -> tuple[str, d
     return "", fixed
 
 
+def _redacted_raw(raw: str, redact) -> str:
+    """A quarantined row's raw text with personal data replaced. A row kept as JSON stays valid JSON: its
+    strings are redacted one by one, and a number that is personal data (a phone a spreadsheet stored
+    as 812345678) becomes its placeholder, so no ``"score": <PHONE>`` is left half-written."""
+    from voc.privacy import number_pii
+
+    if raw[:1] in ("{", "[") and len(raw) <= 1_000_000:
+        try:
+            obj = json.loads(raw)
+        except (ValueError, RecursionError):
+            obj = None
+        if isinstance(obj, dict | list):
+            def text(s: str) -> str:
+                return redact(s)[0]
+
+            def walk(v: object, depth: int = 0) -> object:
+                if depth > MAX_NESTING + 2:
+                    return "(nested too deep to show)"
+                if isinstance(v, str):
+                    return text(v)
+                if isinstance(v, dict):
+                    return {text(k) if isinstance(k, str) else k: walk(x, depth + 1) for k, x in v.items()}
+                if isinstance(v, list):
+                    return [walk(x, depth + 1) for x in v]
+                found = number_pii(v, text)
+                return v if found is None else found
+
+            try:
+                return json.dumps(walk(obj), ensure_ascii=False, default=str)
+            except (ValueError, RecursionError):
+                pass
+    return redact(raw[:20_000])[0]
+
+
 def quarantine_frame(entries: list[tuple[str, str, str]], ctx: MapContext) -> pd.DataFrame:
     redact = _redactor(ctx.redact)
     now = datetime.now(UTC)
@@ -208,7 +242,7 @@ def quarantine_frame(entries: list[tuple[str, str, str]], ctx: MapContext) -> pd
             "location": safe_text(loc),
             "reason": safe_text(reason),
             # redacted, then cut: no half card is kept
-            "raw": redact(safe_text(raw[:20_000]))[0][:10_000] if raw else "",
+            "raw": safe_text(_redacted_raw(safe_text(raw), redact))[:10_000] if raw else "",
             "quarantined_at": now,
         }
         for loc, reason, raw in entries
