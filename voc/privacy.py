@@ -45,6 +45,8 @@ def number_pii(value: Any, redact_text=None) -> str | None:
         if not (value == value and abs(value) < 1e20 and float(value).is_integer()):
             return None
         value = int(value)
+    if abs(value) >= 10**20:
+        return None  # longer than any phone, ID or card (and str() of a huge int can raise)
     digits = str(abs(value))
     if len(digits) < 8:
         return None
